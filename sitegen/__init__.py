@@ -1,0 +1,3 @@
+"""sitegen: a static site generator for Arabic news archives."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,88 @@
+"""Arabic text rules: normalisation, slugs, dates and digits.
+
+Slugs keep Arabic script (never transliterated); dates use CLDR month names
+through Babel so that ar_LB reads كانون الثاني and ar_EG reads يناير.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+from babel.dates import format_date as _babel_format_date
+
+# Harakat, superscript alef and Quranic annotation marks: optional in Arabic
+# spelling, so they must never make two slugs or two search terms differ.
+TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+TATWEEL = "\u0640"
+# Zero-width and bidi controls: invisible, and they break slugs and matching.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")
+
+DIGIT_SYSTEMS = ("latn", "arab")
+
+
+def strip_tashkeel(text: str) -> str:
+    return TASHKEEL_RE.sub("", text).replace(TATWEEL, "")
+
+
+def clean_text(text: str) -> str:
+    """NFC with invisible controls removed; the author's spelling is kept."""
+    return INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug that keeps Arabic letters; never empty.
+
+    Letters, digits and combining marks of any script stay; punctuation and
+    symbols go; runs of spaces and dashes become one dash.
+    """
+    text = strip_tashkeel(clean_text(text)).lower()
+    out: list[str] = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] in "LNM":
+            out.append(ch)
+        elif ch.isspace() or ch in "-_":
+            out.append("-")
+        # other punctuation and symbols are dropped
+    slug = re.sub("-{2,}", "-", "".join(out)).strip("-")
+    if slug:
+        return slug
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return f"h-{digest}"
+
+
+# Babel formats with Latin digits whatever the numbering system, so the two
+# CLDR systems we offer are mapped here: latn (0-9) and arab (U+0660-0669).
+_LATN = "0123456789"
+_ARAB = "".join(chr(0x660 + i) for i in range(10))
+_PERSIAN = "".join(chr(0x6F0 + i) for i in range(10))
+_TO_ARAB = str.maketrans(_LATN, _ARAB)
+_TO_LATN = str.maketrans(_ARAB + _PERSIAN, _LATN + _LATN)
+
+
+def localize_digits(text: str, system: str) -> str:
+    """Rewrite digits in the given CLDR numbering system (latn or arab)."""
+    return text.translate(_TO_ARAB if system == "arab" else _TO_LATN)
+
+
+@lru_cache(maxsize=4096)
+def format_date(day: dt.date, locale: str, digits: str) -> str:
+    """'28 كانون الثاني 2024' style: day, CLDR month name, year."""
+    pattern = "d MMMM y" if locale.split("_")[0] == "ar" else "long"
+    text = _babel_format_date(day, pattern, locale=locale)
+    return localize_digits(INVISIBLE_RE.sub("", text), digits)
+
+
+@lru_cache(maxsize=64)
+def month_name(year: int, month: int, locale: str, digits: str) -> str:
+    """'كانون الثاني 2024' for archive headings."""
+    text = _babel_format_date(dt.date(year, month, 1), "MMMM y", locale=locale)
+    return localize_digits(INVISIBLE_RE.sub("", text), digits)
+
+
+def format_number(value: int, digits: str) -> str:
+    return localize_digits(str(value), digits)
