@@ -1,0 +1,122 @@
+"""Command line: sitegen build | new | import | serve. Exit 0 on success, 1 on bad input, 2 on usage."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .arabic import slugify
+from .config import default_config, load_config
+from .errors import SitegenError
+
+
+def _config(path: str):
+    config_path = Path(path)
+    if not config_path.exists() and path == "site.yml":
+        return default_config(Path.cwd())  # a bare content/ folder builds with defaults
+    return load_config(config_path)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    config = _config(args.config)
+    out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
+    report = build(config, out, include_drafts=args.drafts)
+    timing = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
+    print(f"built {report.articles} articles into {args.out}: {report.pages} pages, {report.static} static files ({timing})")
+    if report.undated:
+        print(f"{report.undated} undated article(s), listed under the archive's undated section")
+    if report.drafts_skipped:
+        print(f"{report.drafts_skipped} draft(s) skipped; build with --drafts to include them")
+    if report.warnings:
+        print(f"{len(report.warnings)} warning(s), shown above")
+    return 0
+
+
+NEW_TEMPLATE = """---
+title: {title}
+date: {date}
+authors: []
+topics: []
+summary: ""
+---
+
+"""
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import yaml
+
+    config = _config(args.config)
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    folder = config.root / "content" / "articles" / f"{now.year}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{now.date().isoformat()}-{slugify(args.title)}.md"
+    if path.exists():
+        print(f"{path}: already exists; nothing was written", file=sys.stderr)
+        return 1
+    title = yaml.safe_dump(args.title, allow_unicode=True).removesuffix("\n...\n").strip()
+    path.write_text(NEW_TEMPLATE.format(title=title, date=now.isoformat()), encoding="utf-8")
+    print(path)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    config = _config(args.config)
+    return serve(config, Path(args.out), args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="sitegen", description="Build an Arabic news archive into a static site.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build content/ into a static site")
+    build.add_argument("--config", default="site.yml", help="site configuration (default: site.yml)")
+    build.add_argument("--out", default="public", help="output folder (default: public)")
+    build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build.set_defaults(run=cmd_build)
+
+    new = sub.add_parser("new", help="create a dated article file ready to fill")
+    new.add_argument("title", help="the article's title")
+    new.add_argument("--config", default="site.yml")
+    new.set_defaults(run=cmd_new)
+
+    serve = sub.add_parser("serve", help="serve the built site on 127.0.0.1")
+    serve.add_argument("--config", default="site.yml")
+    serve.add_argument("--out", default="public")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
+
+    imp = sub.add_parser("import", help="turn text dumps, HTML, WXR or records into Markdown articles")
+    try:
+        from .importers.command import configure, run
+    except ImportError as exc:  # the importer is optional while it is being written
+        imp.set_defaults(run=lambda _args, exc=exc: _unavailable(exc))
+    else:
+        configure(imp)
+        imp.set_defaults(run=run)
+    return top
+
+
+def _unavailable(exc: Exception) -> int:
+    print(f"sitegen import is not available: {exc}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SitegenError as exc:
+        count = len(exc.problems)
+        print(f"error: {count} problem(s); nothing was published\n{exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading content: discover files, split front matter, render Markdown, build the model."""

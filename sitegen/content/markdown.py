@@ -1,0 +1,81 @@
+"""Markdown to safe HTML: CommonMark, tables, footnotes, Arabic-safe heading ids.
+
+Links to other articles are written as relative paths to their `.md` files;
+they are recorded as references here and turned into page URLs at render time,
+once the whole library is known.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..arabic import slugify
+
+# A placeholder scheme for links between articles, resolved by the renderer.
+REF_SCHEME = "sitegen-ref"
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "sup", "figure", "figcaption", "bdi"}
+_ATTRIBUTES = {
+    "*": {"id", "dir", "lang", "title", "class"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "time": {"datetime"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+    "ol": {"start"},
+}
+_SCHEMES = {"http", "https", "mailto", "tel", REF_SCHEME}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    return md
+
+
+def _link_target(href: str, source: str) -> str | None:
+    """The content path a relative `.md` link points to, or None."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        return None
+    base = posixpath.dirname(source)
+    return posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+
+
+def render_markdown(body: str, source: str) -> tuple[str, tuple[str, ...]]:
+    """Render a body; return sanitised HTML and the article sources it links to."""
+    md = _parser()
+    tokens = md.parse(body)
+    refs: list[str] = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                target = _link_target(str(child.attrGet("href") or ""), source)
+                if target is not None:
+                    fragment = urlsplit(str(child.attrGet("href"))).fragment
+                    child.attrSet("href", f"{REF_SCHEME}:{target}" + (f"#{fragment}" if fragment else ""))
+                    refs.append(target)
+    html = md.renderer.render(tokens, md.options, {})
+    return sanitize_html(html), tuple(dict.fromkeys(refs))
+
+
+def sanitize_html(html: str) -> str:
+    """Drop scripts, event handlers and javascript: URLs from article HTML."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )

@@ -1,0 +1,100 @@
+"""The frozen Library: articles, authors and topics resolved to ids.
+
+Authors and topics are named in articles as ids or as names; both resolve
+to one page. A name without a profile still gets a page, named as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from .arabic import slugify, strip_tashkeel
+from .config import Config
+from .content.model import Article, Author, Library, Topic, Warning_
+from .errors import ContentError, Problem
+
+_EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def sort_key(article: Article) -> tuple:
+    """Newest first, undated last; ties broken by id so order never wobbles."""
+    if article.date is None:
+        return (1, _EPOCH, article.id)
+    return (0, -article.date.timestamp(), article.id)
+
+
+def _name_key(name: str) -> str:
+    return strip_tashkeel(name).casefold().strip()
+
+
+def _resolver(profiles: dict[str, Author] | dict[str, Topic]):
+    by_name = {_name_key(p.name): p.id for p in profiles.values()}
+
+    def resolve(written: str) -> str:
+        ident = slugify(written)
+        if ident in profiles:
+            return ident
+        return by_name.get(_name_key(written), ident)
+
+    return resolve
+
+
+def build_library(
+    articles: Iterable[Article],
+    authors: Iterable[Author],
+    topics: Iterable[Topic],
+    config: Config,
+    include_drafts: bool = False,
+    warnings: Iterable[Warning_] = (),
+) -> Library:
+    author_map: dict[str, Author] = {a.id: a for a in authors}
+    topic_map: dict[str, Topic] = {t.id: t for t in topics}
+    resolve_author = _resolver(author_map)
+    resolve_topic = _resolver(topic_map)
+    publisher = config.publisher.name or config.title
+    publisher_id = slugify(publisher)
+
+    kept = sorted((a for a in articles if include_drafts or not a.draft), key=sort_key)
+    problems: list[Problem] = []
+    seen: dict[str, Article] = {}
+    article_authors: dict[str, tuple[str, ...]] = {}
+    article_topics: dict[str, tuple[str, ...]] = {}
+    for article in kept:
+        if article.id in seen:
+            other = seen[article.id]
+            problems.append(
+                Problem(
+                    article.source,
+                    f"claims the URL of {other.source} (slug `{article.id}`)",
+                    "give one of them another `slug:` in its front matter, or rename the file",
+                )
+            )
+            continue
+        seen[article.id] = article
+        names = article.author_names or (publisher,)
+        ids = []
+        for name in names:
+            ident = publisher_id if name == publisher and not article.author_names else resolve_author(name)
+            author_map.setdefault(ident, Author(id=ident, name=name))
+            ids.append(ident)
+        article_authors[article.id] = tuple(dict.fromkeys(ids))
+        tids = []
+        for name in article.topic_names:
+            ident = resolve_topic(name)
+            topic_map.setdefault(ident, Topic(id=ident, name=name))
+            tids.append(ident)
+        article_topics[article.id] = tuple(dict.fromkeys(tids))
+    if problems:
+        raise ContentError(problems)
+    by_source = {a.source: a.id for a in seen.values()}
+    return Library(
+        articles=tuple(seen.values()),
+        authors=dict(sorted(author_map.items())),
+        topics=dict(sorted(topic_map.items())),
+        article_authors=article_authors,
+        article_topics=article_topics,
+        by_id=dict(seen),
+        by_source=by_source,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,47 @@
+"""Linking: everything the pages need to point at each other, computed once.
+
+Broken links between articles are found here, before anything is rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import related as related_mod
+from . import taxonomy
+from .content.model import Library
+from .errors import ContentError, Problem
+
+
+@dataclass(frozen=True)
+class Linked:
+    library: Library
+    by_author: dict[str, tuple[str, ...]]
+    by_topic: dict[str, tuple[str, ...]]
+    archive: taxonomy.Archive
+    related: dict[str, tuple[str, ...]]
+    neighbours: dict[str, tuple[str | None, str | None]]
+
+
+def link(library: Library) -> Linked:
+    problems = []
+    for article in library.articles:
+        for ref in article.refs:
+            if ref not in library.by_source:
+                problems.append(
+                    Problem(
+                        article.source,
+                        f"links to {ref}, which is not an article of this site",
+                        "fix the link's path (relative to this file), or remove the link",
+                    )
+                )
+    if problems:
+        raise ContentError(problems)
+    return Linked(
+        library=library,
+        by_author=taxonomy.by_author(library),
+        by_topic=taxonomy.by_topic(library),
+        archive=taxonomy.archive(library),
+        related=related_mod.related(library),
+        neighbours=taxonomy.neighbours(library),
+    )

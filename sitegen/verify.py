@@ -1,0 +1,44 @@
+"""Every internal link of the built site must land on a file the build wrote."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
+
+from . import urls
+from .errors import Problem
+
+_LINK_RE = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+def internal_links(path: str, html: str) -> Iterator[tuple[str, str]]:
+    """(output file the link needs, the href as written) for each internal link."""
+    base = path if path.endswith("/") or path == "" else posixpath.dirname(path) + "/"
+    for href in set(_LINK_RE.findall(html)):
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        target = posixpath.normpath(posixpath.join("/" + base, unquote(parts.path))).lstrip("/")
+        if parts.path.endswith("/") or target == "":
+            target = urls.output_file(target + "/" if target else "")
+        yield target, href
+
+
+class LinkLedger:
+    """Links wanted by pages as they are written, checked once all files exist."""
+
+    def __init__(self) -> None:
+        self.wanted: dict[str, tuple[str, str]] = {}
+
+    def add(self, path: str, html: str) -> None:
+        for target, href in internal_links(path, html):
+            self.wanted.setdefault(target, (urls.output_file(path), href))
+
+    def broken(self, files: set[str]) -> list[Problem]:
+        return [
+            Problem(page, f"links to {href}, which the build does not write", "fix the link or the template that makes it")
+            for target, (page, href) in sorted(self.wanted.items())
+            if target not in files
+        ]

@@ -1,0 +1,56 @@
+"""YAML reading that reports the line of every problem.
+
+The fast C loader parses; line numbers are recovered from a second, composed
+pass only when something is wrong, so the happy path pays nothing for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Problem
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+def load_yaml(text: str, path: Path | str, first_line: int = 1, what: str = "YAML") -> Any:
+    """Parse YAML; malformed input raises ContentError at its path:line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(
+            Problem(
+                f"{path}:{line}",
+                f"malformed {what}: {reason}",
+                "check indentation and quoting; a value holding ':' or '#' needs quotes",
+            )
+        ) from None
+
+
+def key_lines(text: str, first_line: int = 1) -> dict[tuple[str, ...], int]:
+    """Map each key path of a YAML mapping to its 1-based line number."""
+    lines: dict[tuple[str, ...], int] = {}
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return lines
+
+    def walk(node: yaml.Node, prefix: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                path = prefix + (str(key.value),)
+                lines[path] = first_line + key.start_mark.line
+                walk(value, path)
+
+    if root is not None:
+        walk(root, ())
+    return lines
