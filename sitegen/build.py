@@ -143,7 +143,7 @@ def build(config: Config, out: Path, include_drafts: bool = False, log: Callable
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     try:
-        ledger = LinkLedger()
+        ledger = LinkLedger(config.base_path)
         files: set[str] = set()
 
         def outputs() -> Iterator[tuple[str, bytes]]:

@@ -13,14 +13,24 @@ from .errors import Problem
 _LINK_RE = re.compile(r'(?:href|src)="([^"]*)"')
 
 
-def internal_links(path: str, html: str) -> Iterator[tuple[str, str]]:
-    """(output file the link needs, the href as written) for each internal link."""
+def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple[str, str]]:
+    """(output file the link needs, the href as written) for each internal link.
+
+    Root-relative links ("/archive/x/") count when they start with the site's
+    base path; any other one points outside the site and can never resolve.
+    """
     base = path if path.endswith("/") or path == "" else posixpath.dirname(path) + "/"
     for href in set(_LINK_RE.findall(html)):
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:
             continue
-        target = posixpath.normpath(posixpath.join("/" + base, unquote(parts.path))).lstrip("/")
+        link_path = unquote(parts.path)
+        if link_path.startswith("/"):
+            if not link_path.startswith(base_path):
+                yield f"(outside {base_path}){link_path}", href
+                continue
+            link_path = "/" + link_path[len(base_path) :]
+        target = posixpath.normpath(posixpath.join("/" + base, link_path)).lstrip("/")
         if parts.path.endswith("/") or target == "":
             target = urls.output_file(target + "/" if target else "")
         yield target, href
@@ -29,11 +39,12 @@ def internal_links(path: str, html: str) -> Iterator[tuple[str, str]]:
 class LinkLedger:
     """Links wanted by pages as they are written, checked once all files exist."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_path: str = "/") -> None:
+        self.base_path = base_path
         self.wanted: dict[str, tuple[str, str]] = {}
 
     def add(self, path: str, html: str) -> None:
-        for target, href in internal_links(path, html):
+        for target, href in internal_links(path, html, self.base_path):
             self.wanted.setdefault(target, (urls.output_file(path), href))
 
     def broken(self, files: set[str]) -> list[Problem]:

@@ -62,7 +62,7 @@ def render_markdown(body: str, source: str) -> tuple[str, tuple[str, ...]]:
             if child.type == "link_open":
                 target = _link_target(str(child.attrGet("href") or ""), source)
                 if target is not None:
-                    fragment = urlsplit(str(child.attrGet("href"))).fragment
+                    fragment = unquote(urlsplit(str(child.attrGet("href"))).fragment)
                     child.attrSet("href", f"{REF_SCHEME}:{target}" + (f"#{fragment}" if fragment else ""))
                     refs.append(target)
     html = md.renderer.render(tokens, md.options, {})

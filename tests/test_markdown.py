@@ -1,0 +1,28 @@
+from sitegen.content.markdown import REF_SCHEME, render_markdown
+
+
+def test_commonmark_tables_footnotes_and_arabic_heading_ids() -> None:
+    html, _ = render_markdown(
+        "## خلفية الهجوم\n\nنص[^1]\n\n| أ | ب |\n|---|---|\n| ١ | ٢ |\n\n[^1]: حاشية\n", "content/articles/a.md"
+    )
+    assert '<h2 id="خلفية-الهجوم">' in html
+    assert "<table>" in html and "<td>١</td>" in html
+    assert 'class="footnotes"' in html and "حاشية" in html
+
+
+def test_raw_html_is_sanitised() -> None:
+    html, _ = render_markdown(
+        '<script>alert(1)</script>\n\n<p onclick="x()">نص</p>\n\n[رابط](javascript:alert(1)) <a href="javascript:alert(2)">ب</a>\n\n<img src="x.png" onerror="y()" alt="صورة">',
+        "content/articles/a.md",
+    )
+    assert "<script" not in html
+    assert "onclick" not in html and "onerror" not in html
+    assert 'href="javascript' not in html and "<a>ب</a>" in html
+    assert 'alt="صورة"' in html
+
+
+def test_links_to_articles_become_references() -> None:
+    html, refs = render_markdown("[أ](other.md) [ب](../2020/x.md#part) [ج](https://e.org/a.md)", "content/articles/2024/a.md")
+    assert refs == ("content/articles/2024/other.md", "content/articles/2020/x.md")
+    assert f'href="{REF_SCHEME}:content/articles/2020/x.md#part"' in html
+    assert 'href="https://e.org/a.md"' in html
