@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
 from .arabic import format_date, format_number, month_name
@@ -112,13 +113,29 @@ class Renderer:
         self.linked = linked
         self.views = Views(linked, config)
         self.env = make_environment(config)
+        # An entry's markup depends only on the article and the page's depth.
+        self._entries: dict[tuple[str, str, str], Markup] = {}
+
+    def entry(self, root: str, ident: str, heading: str = "h3") -> Markup:
+        key = (ident, root, heading)
+        html = self._entries.get(key)
+        if html is None:
+            html = Markup(
+                self.env.get_template("_entry.html").render(
+                    v=self.views, link=partial(urls.from_root, root), article=self.linked.library.by_id[ident], heading=heading
+                )
+            )
+            self._entries[key] = html
+        return html
 
     def render(self, template: str, path: str, **context: Any) -> Output:
-        link: Callable[[str], str] = partial(urls.relative, path)
+        root = urls.prefix(path)
+        link: Callable[[str], str] = partial(urls.from_root, root)
         lang = context.pop("lang", self.config.language)
         html = self.env.get_template(template).render(
-            v=self.views, link=link, page_path=path, lang=lang, dir=text_direction(lang), **context
-        )
+            v=self.views, link=link, entry=partial(self.entry, root), page_path=path, lang=lang,
+            dir=text_direction(lang), **context,
+        )  # fmt: skip
         return Output(path, html.encode("utf-8"))
 
     def article_page(self, ident: str) -> Output:
@@ -184,7 +201,7 @@ class Renderer:
         # GitHub Pages serves 404.html at any depth, so its links start at the site root.
         base = self.config.base_path
         html = self.env.get_template("404.html").render(
-            v=self.views, link=partial(urls.root_relative, base), page_path=urls.NOT_FOUND,
+            v=self.views, link=partial(urls.root_relative, base), entry=partial(self.entry, base), page_path=urls.NOT_FOUND,
             lang=self.config.language, dir=self.config.dir,
         )  # fmt: skip
         return Output(urls.NOT_FOUND, html.encode("utf-8"))

@@ -7,7 +7,6 @@ Links between pages are written relative to the page that holds them, so one
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote
 
 HOME = ""
@@ -55,17 +54,23 @@ def output_file(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
+def prefix(from_path: str) -> str:
+    """What leads from the page at from_path back to the site root: "../" per level."""
+    return "../" * from_path.count("/")
+
+
 def relative(from_path: str, to_path: str) -> str:
-    """A link from the page at from_path to to_path."""
-    from_dir = from_path if from_path.endswith("/") or from_path == "" else posixpath.dirname(from_path) + "/"
-    fragment = ""
-    if "#" in to_path:
-        to_path, fragment = to_path.split("#", 1)
-        fragment = "#" + fragment
-    rel = posixpath.relpath("/" + to_path, "/" + from_dir)
-    if to_path.endswith("/") or to_path == "":
-        rel = "./" if rel == "." else rel + "/"
-    return rel + fragment
+    """A link from the page at from_path to to_path, through the site root.
+
+    Always climbing to the root keeps every link on a page of one depth the
+    same, so rendered fragments can be shared between pages of that depth.
+    """
+    return from_root(prefix(from_path), to_path)
+
+
+def from_root(root: str, to_path: str) -> str:
+    """A link to to_path from a page whose way back to the root is `root`."""
+    return (root + to_path) or "./"
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -20,7 +20,14 @@ def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple
     base path; any other one points outside the site and can never resolve.
     """
     base = path if path.endswith("/") or path == "" else posixpath.dirname(path) + "/"
+    root = urls.prefix(base)
     for href in set(_LINK_RE.findall(html)):
+        if href.startswith(root) and "../" not in href[len(root) :] and "#" not in href and "%" not in href:
+            # The common case, a link made by urls.relative: no URL parsing needed.
+            rest = href[len(root) :]
+            if rest and not rest.startswith(("/", "#", "?", ".")) and ":" not in rest.split("/", 1)[0]:
+                yield urls.output_file(rest) if rest.endswith("/") else rest, href
+                continue
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:
             continue

@@ -55,9 +55,7 @@ def strip_furniture(paragraphs: list[str], furniture: Furniture) -> Stripped:
             teaser["title"] = tail[0]
         if len(tail) > 1:
             teaser["excerpt"] = tail[1]
-        out.related.append(teaser)
-        out.removed.append(f"teaser: {paras[index]}")
-        out.removed.extend(f"teaser: {t}" for t in tail)
+        teaser_lines = [paras[index], *tail]
         paras = paras[:index] + paras[index + 1 + len(tail) :]
     for para in paras:
         kind = furniture.line_kind(para)
@@ -73,6 +71,9 @@ def strip_furniture(paragraphs: list[str], furniture: Furniture) -> Stripped:
         out.removed.extend(cut)
         if para:
             out.paragraphs.append(para)
+    if teaser_at is not None:
+        out.related.append(teaser)
+        out.removed.extend(f"teaser: {t}" for t in teaser_lines)
     return out
 
 

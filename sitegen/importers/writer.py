@@ -1,0 +1,202 @@
+"""Place drafts in the output folder: never overwrite a hand edit, never
+write a duplicate twice, never delete, never write outside the folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..arabic import slugify
+from .cleanup import words_of
+from .markdown_out import content_hash, front_matter, render_document, stored_hash
+from .model import Draft
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_SLUG_MAX = 80
+_SHORT_TEXT_WORDS = 20  # below this, a body alone is too generic to call two articles the same
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # imported | updated | unchanged | duplicate | edited | failed
+    origin: str
+    path: str = ""
+    message: str = ""
+
+
+@dataclass
+class _Existing:
+    path: Path
+    origin: str
+    source_url: str
+    text_key: str
+
+
+def text_key(title: str, body: str) -> str:
+    """Same normalised words, same article, whatever the punctuation or markup."""
+    words = words_of(body)
+    if len(words) < _SHORT_TEXT_WORDS:
+        words = words_of(title) + words
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
+
+
+class Writer:
+    """Decides, per draft, where it goes and whether it may be written."""
+
+    def __init__(self, out: Path, *, force: bool = False, dry_run: bool = False, when: str) -> None:
+        self.out = out
+        self.root = out.resolve()
+        self.force = force
+        self.dry_run = dry_run
+        self.when = when
+        self.by_origin: dict[str, _Existing] = {}
+        self.by_url: dict[str, _Existing] = {}
+        self.by_text: dict[str, _Existing] = {}
+        self.names: set[str] = set()
+        if out.is_dir():
+            self._index()
+
+    def _index(self) -> None:
+        for path in sorted(self.out.glob("*.md")):
+            self.names.add(path.name)
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                continue
+            meta, body = _split(text)
+            provenance = meta.get("import") if isinstance(meta.get("import"), dict) else {}
+            entry = _Existing(
+                path,
+                str(provenance.get("source", "")),
+                str(meta.get("source_url") or ""),
+                text_key(str(meta.get("title") or ""), body),
+            )
+            self._remember(entry)
+
+    def _remember(self, entry: _Existing) -> None:
+        if entry.origin:
+            self.by_origin.setdefault(entry.origin, entry)
+        if entry.source_url:
+            self.by_url.setdefault(entry.source_url, entry)
+        self.by_text.setdefault(entry.text_key, entry)
+
+    def place(self, draft: Draft) -> Outcome:
+        slug = self._slug(draft)
+        if slug is None:
+            return Outcome("failed", draft.origin, message=f"slug {draft.slug!r} would escape the output folder")
+        meta = front_matter(draft, slug, self.when)
+        document = render_document(meta, draft.body)
+        key = text_key(draft.title, draft.body)
+        earlier = self.by_origin.get(draft.origin)
+        if earlier is not None:
+            return self._replace(earlier, document, draft)
+        twin = self.by_url.get(draft.source_url) if draft.source_url else None
+        reason = "same source_url as"
+        if twin is None:
+            twin, reason = self.by_text.get(key), "same text as"
+        if twin is not None:
+            return Outcome("duplicate", draft.origin, _rel(twin.path), f"{reason} {_rel(twin.path)} ({twin.origin or 'written by hand'})")
+        path = self._free_path(slug)
+        if path is None:
+            return Outcome("failed", draft.origin, message=f"file name for slug {slug!r} would escape the output folder")
+        self._write(path, document)
+        entry = _Existing(path, draft.origin, draft.source_url, key)
+        self.names.add(path.name)
+        self._remember(entry)
+        return Outcome("imported", draft.origin, _rel(path))
+
+    def _replace(self, earlier: _Existing, document: str, draft: Draft) -> Outcome:
+        path = earlier.path
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError:
+            current = ""
+        current_hash = content_hash(current)
+        if stored_hash(_front(current)) != current_hash and not self.force:
+            return Outcome("edited", draft.origin, _rel(path), "edited by hand since it was imported; kept (use --force to overwrite)")
+        if stored_hash(_front(document)) == current_hash:
+            return Outcome("unchanged", draft.origin, _rel(path))
+        self._write(path, document)
+        return Outcome("updated", draft.origin, _rel(path))
+
+    def _slug(self, draft: Draft) -> str | None:
+        if draft.slug:
+            if "/" in draft.slug or "\\" in draft.slug or ".." in draft.slug:
+                return None
+            return slugify(draft.slug)
+        if draft.slug_hint:
+            return draft.slug_hint
+        return _shorten(slugify(draft.title))
+
+    def _free_path(self, slug: str) -> Path | None:
+        for n in range(1, 10_000):
+            name = f"{slug}.md" if n == 1 else f"{slug}-{n}.md"
+            if name in self.names:
+                continue
+            path = self.out / name
+            if not inside(path, self.root):
+                return None
+            if not path.exists():
+                return path
+        return None
+
+    def _write(self, path: Path, document: str) -> None:
+        if self.dry_run:
+            return
+        if not inside(path, self.root):
+            raise ValueError(f"refusing to write outside {self.out}: {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write beside the target, then rename: a crash never leaves half a file.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(document)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether a path stays inside root once `..` and links are resolved."""
+    return path.resolve().is_relative_to(root)
+
+
+def _shorten(slug: str) -> str:
+    if len(slug) <= _SLUG_MAX:
+        return slug
+    cut = slug[:_SLUG_MAX]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
+
+
+def _front(text: str) -> str:
+    end = text.find("\n---\n", 4)
+    return text[: end + 1] if text.startswith("---\n") and end > 0 else ""
+
+
+def _split(text: str) -> tuple[dict[str, Any], str]:
+    front = _front(text)
+    if not front:
+        return {}, text
+    try:
+        meta = yaml.load(front[4:], Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        meta = None
+    return (meta if isinstance(meta, dict) else {}), text[len(front) + 4 :]
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
