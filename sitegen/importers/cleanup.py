@@ -99,20 +99,23 @@ def mark_pull_quotes(paragraphs: list[str]) -> tuple[list[Block], list[str]]:
     A paragraph repeated word for word is kept once, where it last appears.
     """
     words = [words_of(p) for p in paragraphs]
-    sets = [set(w) for w in words]
+    sizes = [len(w) for w in words]
+    last_seen = {tuple(w): i for i, w in enumerate(words)}
+    sets: dict[int, set[str]] = {}
     blocks: list[Block] = []
     removed: list[str] = []
     for i, para in enumerate(paragraphs):
         mine = words[i]
         quote = False
-        if _QUOTE_MIN_WORDS <= len(mine) <= _QUOTE_MAX_WORDS:
-            if any(words[j] == mine for j in range(i + 1, len(words))):
+        if _QUOTE_MIN_WORDS <= sizes[i] <= _QUOTE_MAX_WORDS:
+            if last_seen[tuple(mine)] != i:
                 removed.append(f"repeated: {para}")
                 continue
+            mine_set = sets.setdefault(i, set(mine))
             quote = any(
-                len(words[j]) > len(mine) and _nearly_contained(mine, sets[i], words[j], sets[j])
+                _nearly_contained(mine, mine_set, words[j], sets.setdefault(j, set(words[j])))
                 for j in range(len(words))
-                if j != i
+                if sizes[j] > sizes[i]
             )
         blocks.append(Block(para, quote))
     return blocks, removed

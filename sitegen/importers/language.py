@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")
+_LATIN_RE = re.compile("[A-Za-z]")
+
 
 def guess_lang(text: str) -> str:
     """`ar` when Arabic letters dominate, `en` when Latin ones do, else empty."""
-    arabic = latin = 0
-    for ch in text[:3000]:
-        code = ord(ch)
-        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-            arabic += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
+    sample = text[:1500]
+    arabic = len(_ARABIC_RE.findall(sample))
+    latin = len(_LATIN_RE.findall(sample))
     if arabic == latin == 0:
         return ""
     return "ar" if arabic >= latin else "en"

@@ -76,11 +76,18 @@ def front_matter(draft: Draft, slug: str, when: str) -> dict[str, Any]:
     return {k: values[k] for k in FIELD_ORDER if values[k] not in (None, "", [], {})}
 
 
+# Stands in for the hash while the text is hashed: the hash line is left out
+# of the hash, so its value can be filled in afterwards without a second dump.
+_PLACEHOLDER = "sha256:" + "0" * 32
+
+
 def render_document(meta: dict[str, Any], body: str) -> str:
     """The whole file, its content hash added under `import.hash`."""
+    meta["import"]["hash"] = _PLACEHOLDER
     text = _compose(meta, body)
-    meta["import"]["hash"] = content_hash(text)
-    return _compose(meta, body)
+    digest = content_hash(text)
+    meta["import"]["hash"] = digest
+    return text.replace(f"  hash: {_PLACEHOLDER}\n", f"  hash: {digest}\n", 1)
 
 
 def _compose(meta: dict[str, Any], body: str) -> str:

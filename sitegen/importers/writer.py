@@ -56,6 +56,7 @@ class Writer:
     def __init__(self, out: Path, *, force: bool = False, dry_run: bool = False, when: str) -> None:
         self.out = out
         self.root = out.resolve()
+        self.shown = _shown_prefix(out)
         self.force = force
         self.dry_run = dry_run
         self.when = when
@@ -105,7 +106,7 @@ class Writer:
         if twin is None:
             twin, reason = self.by_text.get(key), "same text as"
         if twin is not None:
-            return Outcome("duplicate", draft.origin, _rel(twin.path), f"{reason} {_rel(twin.path)} ({twin.origin or 'written by hand'})")
+            return Outcome("duplicate", draft.origin, self._show(twin.path), f"{reason} {self._show(twin.path)} ({twin.origin or 'written by hand'})")
         path = self._free_path(slug)
         if path is None:
             return Outcome("failed", draft.origin, message=f"file name for slug {slug!r} would escape the output folder")
@@ -113,7 +114,7 @@ class Writer:
         entry = _Existing(path, draft.origin, draft.source_url, key)
         self.names.add(path.name)
         self._remember(entry)
-        return Outcome("imported", draft.origin, _rel(path))
+        return Outcome("imported", draft.origin, self._show(path))
 
     def _replace(self, earlier: _Existing, document: str, draft: Draft) -> Outcome:
         path = earlier.path
@@ -123,11 +124,14 @@ class Writer:
             current = ""
         current_hash = content_hash(current)
         if stored_hash(_front(current)) != current_hash and not self.force:
-            return Outcome("edited", draft.origin, _rel(path), "edited by hand since it was imported; kept (use --force to overwrite)")
+            return Outcome("edited", draft.origin, self._show(path), "edited by hand since it was imported; kept (use --force to overwrite)")
         if stored_hash(_front(document)) == current_hash:
-            return Outcome("unchanged", draft.origin, _rel(path))
+            return Outcome("unchanged", draft.origin, self._show(path))
         self._write(path, document)
-        return Outcome("updated", draft.origin, _rel(path))
+        return Outcome("updated", draft.origin, self._show(path))
+
+    def _show(self, path: Path) -> str:
+        return f"{self.shown}/{path.name}"
 
     def _slug(self, draft: Draft) -> str | None:
         if draft.slug:
@@ -143,9 +147,9 @@ class Writer:
             name = f"{slug}.md" if n == 1 else f"{slug}-{n}.md"
             if name in self.names:
                 continue
-            path = self.out / name
-            if not inside(path, self.root):
+            if not safe_name(name):
                 return None
+            path = self.out / name
             if not path.exists():
                 return path
         return None
@@ -153,9 +157,14 @@ class Writer:
     def _write(self, path: Path, document: str) -> None:
         if self.dry_run:
             return
-        if not inside(path, self.root):
+        if path.parent != self.out or not safe_name(path.name):
             raise ValueError(f"refusing to write outside {self.out}: {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # "x" mode: a file that appeared meanwhile is never clobbered.
+            with open(path, "x", encoding="utf-8", newline="\n") as handle:
+                handle.write(document)
+            return
         # Write beside the target, then rename: a crash never leaves half a file.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
         try:
@@ -167,9 +176,9 @@ class Writer:
             raise
 
 
-def inside(path: Path, root: Path) -> bool:
-    """Whether a path stays inside root once `..` and links are resolved."""
-    return path.resolve().is_relative_to(root)
+def safe_name(name: str) -> bool:
+    """A plain file name: it cannot climb out of, or reach beside, the folder."""
+    return bool(name) and "/" not in name and "\\" not in name and "\x00" not in name and not name.startswith(".")
 
 
 def _shorten(slug: str) -> str:
@@ -195,8 +204,9 @@ def _split(text: str) -> tuple[dict[str, Any], str]:
     return (meta if isinstance(meta, dict) else {}), text[len(front) + 4 :]
 
 
-def _rel(path: Path) -> str:
+def _shown_prefix(out: Path) -> str:
+    """How paths in --out are shown: relative to the working folder when inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return out.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        return out.as_posix()
