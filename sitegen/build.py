@@ -162,7 +162,9 @@ def build(config: Config, out: Path, include_drafts: bool = False, log: Callable
         problems = ledger.broken(files)
         if problems:
             raise ContentError(problems)
+        clock = time.perf_counter()
         swap_in(stage, out)
+        report.timings["swap"] = time.perf_counter() - clock
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
