@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -20,6 +21,8 @@ from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem, SitegenError
 from .library import build_library
 from .link import link
+from . import urls
+from .publish import publishing_files
 from .render import Output, Renderer, static_dirs
 from .verify import LinkLedger
 from .write import clean_stale, copy_static, recover, staging_dir, swap_in, write_files
@@ -145,6 +148,7 @@ def build(config: Config, out: Path, include_drafts: bool = False, log: Callable
     try:
         ledger = LinkLedger(config.base_path)
         files: set[str] = set()
+        listed: list[tuple[str, dt.datetime | None]] = []  # pages for the sitemap
 
         def outputs() -> Iterator[tuple[str, bytes]]:
             for output in render_all(renderer):
@@ -152,13 +156,17 @@ def build(config: Config, out: Path, include_drafts: bool = False, log: Callable
                     raise ContentError(Problem(output.file, "two pages claim this output file", "give one of them another slug"))
                 files.add(output.file)
                 ledger.add(output.path, output.data.decode("utf-8"))
+                if output.path != urls.NOT_FOUND:
+                    listed.append((output.path, output.modified))
                 yield output.file, output.data
 
         report.pages = write_files(stage, outputs())
         report.timings["render+write"] = time.perf_counter() - clock
         report.static = copy_static(stage, static_dirs(config))
         files.update(p.relative_to(stage).as_posix() for p in (stage / "static").rglob("*") if p.is_file())
-        (stage / ".nojekyll").write_bytes(b"")
+        extras = list(publishing_files(config, linked, listed))
+        write_files(stage, extras)
+        files.update(name for name, _ in extras)
         problems = ledger.broken(files)
         if problems:
             raise ContentError(problems)

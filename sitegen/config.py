@@ -70,6 +70,8 @@ class Config:
     digits: Literal["latn", "arab"] = doc("digits for dates and counts: latn or arab", default="latn")
     publisher: Publisher = doc("the outlet", default_factory=Publisher)
     per_page: PerPage = doc("pagination sizes", default_factory=PerPage)
+    domain: str = doc("custom domain for GitHub Pages, written to public/CNAME", default="")
+    feed_entries: int = doc("entries in each Atom feed", default=20)
     theme: str = doc("theme folder name under themes/", default="default")
     labels: Labels = doc("taxonomy labels", default_factory=Labels)
     importer: Importer = doc("settings of `sitegen import`", default_factory=Importer)
@@ -80,6 +82,11 @@ class Config:
     def dir(self) -> str:
         """Text direction of the site's language."""
         return text_direction(self.language)
+
+    @property
+    def absolute(self) -> bool:
+        """Whether base_url is a full URL, as feeds, sitemaps and canonical links need."""
+        return bool(urlsplit(self.base_url).netloc)
 
     @property
     def base_path(self) -> str:
@@ -199,6 +206,11 @@ def _check_values(config: Config, path: Path, lines: dict) -> list[Problem]:
     if parts.query or parts.fragment:
         problems.append(
             Problem(_where(path, lines, ("base_url",)), "must not carry a query or fragment", "remove what follows ? or #")
+        )
+    domain = str(config.domain)
+    if domain and (any(c.isspace() for c in domain) or "/" in domain or ":" in domain or "." not in domain):
+        problems.append(
+            Problem(_where(path, lines, ("domain",)), f"{domain!r} is not a bare domain name", "write it like archive.example.org: no scheme, path or spaces")
         )
     for key in ("locale", "language"):
         value = str(getattr(config, key))

@@ -23,6 +23,8 @@ from .config import Config, text_direction
 from .content.markdown import REF_SCHEME
 from .content.model import Article, Author, Topic
 from .link import Linked
+from .metadata import json_ld
+from .publish import feed_path
 from .taxonomy import paginate
 
 
@@ -30,6 +32,7 @@ from .taxonomy import paginate
 class Output:
     path: str  # site path of the page ("articles/x/") or file ("404.html")
     data: bytes
+    modified: dt.datetime | None = None  # newest content shown, for the sitemap
 
     @property
     def file(self) -> str:
@@ -128,15 +131,29 @@ class Renderer:
             self._entries[key] = html
         return html
 
-    def render(self, template: str, path: str, **context: Any) -> Output:
+    def render(self, template: str, path: str, modified: dt.datetime | None = None, feed: str = "", **context: Any) -> Output:
         root = urls.prefix(path)
         link: Callable[[str], str] = partial(urls.from_root, root)
         lang = context.pop("lang", self.config.language)
         html = self.env.get_template(template).render(
             v=self.views, link=link, entry=partial(self.entry, root), page_path=path, lang=lang,
-            dir=text_direction(lang), **context,
+            dir=text_direction(lang), canonical=self._canonical(path), feed=feed or self._feed(), **context,
         )  # fmt: skip
-        return Output(path, html.encode("utf-8"))
+        return Output(path, html.encode("utf-8"), modified)
+
+    def _canonical(self, path: str) -> str:
+        return urls.absolute(self.config.base_url, path) if self.config.absolute else ""
+
+    def _newest(self, ids: tuple[str, ...]) -> dt.datetime | None:
+        """Lists are newest first, so the first dated entry is the newest."""
+        for ident in ids:
+            article = self.linked.library.by_id[ident]
+            if article.date:
+                return article.updated or article.date
+        return None
+
+    def _feed(self, path: str = urls.HOME) -> str:
+        return feed_path(path) if self.config.absolute else ""
 
     def article_page(self, ident: str) -> Output:
         article = self.linked.library.by_id[ident]
@@ -146,6 +163,8 @@ class Renderer:
         return self.render(
             "article.html",
             path,
+            modified=article.updated or article.date,
+            json_ld=Markup(json_ld(self.config, self.linked.library, article)),
             lang=article.lang,
             article=article,
             body=body,
@@ -162,13 +181,17 @@ class Renderer:
         """Every page except the articles: home, indexes, hubs, archive, 404."""
         cfg, lib, linked = self.config, self.linked.library, self.linked
         latest = [a.id for a in lib.articles[: cfg.per_page.home]]
-        yield self.render("home.html", urls.HOME, latest=latest, archive=linked.archive)
+        yield self.render(
+            "home.html", urls.HOME, modified=self._newest(tuple(latest)), feed=self._feed(urls.HOME),
+            latest=latest, archive=linked.archive,
+        )  # fmt: skip
         yield self.render("authors.html", urls.AUTHORS, items=_counted(lib.authors, linked.by_author))
         for ident, author in lib.authors.items():
             for pager in paginate(linked.by_author.get(ident, ()), cfg.per_page.author):
                 path = urls.author(ident, pager.number)
                 yield self.render(
-                    "author.html", path, author=author, pager=pager,
+                    "author.html", path, modified=self._newest(pager.items), feed=self._feed(urls.author(ident)),
+                    author=author, pager=pager,
                     total=len(linked.by_author.get(ident, ())), page_url=partial(urls.author, ident),
                 )  # fmt: skip
         yield self.render("topics.html", urls.TOPICS, items=_counted(lib.topics, linked.by_topic))
@@ -176,7 +199,8 @@ class Renderer:
             for pager in paginate(linked.by_topic.get(ident, ()), cfg.per_page.topic):
                 path = urls.topic(ident, pager.number)
                 yield self.render(
-                    "topic.html", path, topic=topic, pager=pager,
+                    "topic.html", path, modified=self._newest(pager.items), feed=self._feed(urls.topic(ident)),
+                    topic=topic, pager=pager,
                     total=len(linked.by_topic.get(ident, ())), page_url=partial(urls.topic, ident),
                 )  # fmt: skip
         yield self.render("archive.html", urls.ARCHIVE, archive=linked.archive)
@@ -186,7 +210,8 @@ class Renderer:
             for pager in paginate(ids, cfg.per_page.archive):
                 path = urls.archive_month(year, month, pager.number)
                 yield self.render(
-                    "archive_month.html", path, year=year, month=month, pager=pager, total=len(ids),
+                    "archive_month.html", path, modified=self._newest(pager.items),
+                    year=year, month=month, pager=pager, total=len(ids),
                     page_url=partial(urls.archive_month, year, month),
                 )  # fmt: skip
         if linked.archive.undated:
@@ -202,7 +227,7 @@ class Renderer:
         base = self.config.base_path
         html = self.env.get_template("404.html").render(
             v=self.views, link=partial(urls.root_relative, base), entry=partial(self.entry, base), page_path=urls.NOT_FOUND,
-            lang=self.config.language, dir=self.config.dir,
+            lang=self.config.language, dir=self.config.dir, canonical="", feed="",
         )  # fmt: skip
         return Output(urls.NOT_FOUND, html.encode("utf-8"))
 
