@@ -8,8 +8,9 @@ OUT     ?= public
 
 .PHONY: build test serve clean browser bench check
 
+# BASE_URL=https://user.github.io/repo/ publishes under another address than site.yml's.
 build: $(STAMP)
-	$(BIN)/sitegen build --config $(CONFIG) --out $(OUT)
+	$(BIN)/sitegen build --config $(CONFIG) --out $(OUT) $(if $(BASE_URL),--base-url $(BASE_URL))
 
 # Reinstall when the project's declared dependencies change.
 $(STAMP): pyproject.toml
@@ -23,11 +24,17 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The bundled site must build and pass `sitegen check` before the suite runs.
 test: $(STAMP) browser
+	$(BIN)/sitegen build --config $(CONFIG) --out $(OUT)
+	$(BIN)/sitegen check --config $(CONFIG) --out $(OUT)
 	$(BIN)/python -m pytest -q
 
-serve: build
-	$(BIN)/sitegen serve --out $(OUT)
+serve: $(STAMP)
+	$(BIN)/sitegen serve --config $(CONFIG) --out $(OUT)
+
+check: build
+	$(BIN)/sitegen check --config $(CONFIG) --out $(OUT)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build_bench.py

@@ -1,10 +1,11 @@
-"""Command line: sitegen build | new | import | serve. Exit 0 on success, 1 on bad input, 2 on usage."""
+"""Command line: sitegen build | new | check | import | serve. Exit 0 on success, 1 on bad input, 2 on usage."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .arabic import slugify
@@ -12,17 +13,20 @@ from .config import default_config, load_config
 from .errors import SitegenError
 
 
-def _config(path: str):
+def _config(path: str, base_url: str | None = None):
     config_path = Path(path)
+    overrides = {"base_url": base_url} if base_url else {}
     if not config_path.exists() and path == "site.yml":
+        if overrides:
+            return replace(default_config(Path.cwd()), **overrides)
         return default_config(Path.cwd())  # a bare content/ folder builds with defaults
-    return load_config(config_path)
+    return load_config(config_path, overrides)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    config = _config(args.config)
+    config = _config(args.config, args.base_url)
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
     report = build(config, out, include_drafts=args.drafts)
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
@@ -68,7 +72,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     config = _config(args.config)
-    return serve(config, Path(args.out), args.port)
+    config_path = Path(args.config) if Path(args.config).exists() else None
+    return serve(config, Path(args.out), args.port, config_path=config_path, watch=not args.no_watch)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_site
+
+    config = _config(args.config)
+    problems = check_site(Path(args.out), config)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    pages = sum(1 for _ in Path(args.out).rglob("*.html"))
+    print(f"checked {pages} pages in {args.out}: {len(problems)} problem(s)")
+    return 1 if problems else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -79,6 +96,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--config", default="site.yml", help="site configuration (default: site.yml)")
     build.add_argument("--out", default="public", help="output folder (default: public)")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build.add_argument("--base-url", help="publish under this URL instead of site.yml's base_url (e.g. in CI)")
     build.set_defaults(run=cmd_build)
 
     new = sub.add_parser("new", help="create a dated article file ready to fill")
@@ -89,8 +107,14 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the built site on 127.0.0.1")
     serve.add_argument("--config", default="site.yml")
     serve.add_argument("--out", default="public")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    serve.add_argument("--no-watch", action="store_true", help="serve without rebuilding on change")
     serve.set_defaults(run=cmd_serve)
+
+    check = sub.add_parser("check", help="check the built site for broken links, missing metadata and invalid XML")
+    check.add_argument("--config", default="site.yml")
+    check.add_argument("--out", default="public")
+    check.set_defaults(run=cmd_check)
 
     imp = sub.add_parser("import", help="turn text dumps, HTML, WXR or records into Markdown articles")
     try:

@@ -102,8 +102,11 @@ def text_direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0].split("_")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
-def load_config(path: Path | str) -> Config:
-    """Read and validate site.yml; raise ConfigError listing every problem."""
+def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> Config:
+    """Read and validate site.yml; raise ConfigError listing every problem.
+
+    `overrides` replace top-level keys (from the command line) and are validated alike.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -123,6 +126,7 @@ def load_config(path: Path | str) -> Config:
         raise ConfigError(Problem(f"{path}:1", "site.yml must be a mapping of keys", "write `key: value` lines"))
     problems: list[Problem] = []
     lines = key_lines(text)
+    data.update(overrides or {})
     values = _convert(Config, data, (), problems, path, lines)
     config = Config(**values, root=path.parent.resolve())
     problems.extend(_check_values(config, path, lines))

@@ -27,6 +27,10 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1, what: str = "YAM
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark is not None else first_line
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + first_line != line:
+            # An unclosed bracket or quote is found where the text ends: say where it opened.
+            reason += f" ({context} that starts on line {first_line + context_mark.line})"
         raise ContentError(
             Problem(
                 f"{path}:{line}",
