@@ -15,6 +15,9 @@ _WORD_RE = re.compile(r"\w+")
 _QUOTE_MIN_WORDS = 6
 _QUOTE_MAX_WORDS = 90
 _QUOTE_CONTAINED = 0.8  # share of the quote's words found, in order, in the longer paragraph
+# Share of a quote's word triples also in the longer paragraph before the
+# exact, slower comparison runs; edits inside a quote break some triples.
+_TRIPLES_SHARED = 0.3
 _TEASER_WINDOW = 8  # teasers sit in the last few paragraphs of a page
 
 
@@ -98,32 +101,41 @@ def mark_pull_quotes(paragraphs: list[str]) -> tuple[list[Block], list[str]]:
     in a longer paragraph of the same article: it is kept once, as a quote.
     A paragraph repeated word for word is kept once, where it last appears.
     """
-    words = [words_of(p) for p in paragraphs]
-    sizes = [len(w) for w in words]
-    last_seen = {tuple(w): i for i, w in enumerate(words)}
-    sets: dict[int, set[str]] = {}
+    tokens = [p.split() for p in paragraphs]
+    last_seen = {p: i for i, p in enumerate(paragraphs)}
+    # Word triples, to find the few paragraphs worth the exact comparison
+    # without comparing every pair (news articles have dozens of paragraphs).
+    triples: dict[tuple[str, str, str], set[int]] = {}
+    for index, words in enumerate(tokens):
+        for k in range(len(words) - 2):
+            triples.setdefault((words[k], words[k + 1], words[k + 2]), set()).add(index)
     blocks: list[Block] = []
     removed: list[str] = []
     for i, para in enumerate(paragraphs):
-        mine = words[i]
+        size = len(tokens[i])
         quote = False
-        if _QUOTE_MIN_WORDS <= sizes[i] <= _QUOTE_MAX_WORDS:
-            if last_seen[tuple(mine)] != i:
+        if _QUOTE_MIN_WORDS <= size <= _QUOTE_MAX_WORDS:
+            if last_seen[para] != i:
                 removed.append(f"repeated: {para}")
                 continue
-            mine_set = sets.setdefault(i, set(mine))
-            quote = any(
-                _nearly_contained(mine, mine_set, words[j], sets.setdefault(j, set(words[j])))
-                for j in range(len(words))
-                if sizes[j] > sizes[i]
-            )
+            quote = any(_nearly_contained(para, paragraphs[j]) for j in _sharing_triples(i, tokens, triples))
         blocks.append(Block(para, quote))
     return blocks, removed
 
 
-def _nearly_contained(short: list[str], short_set: set[str], long: list[str], long_set: set[str]) -> bool:
-    if len(short_set & long_set) < _QUOTE_CONTAINED * len(short_set):
-        return False  # the cheap test first: most pairs fail here
+def _sharing_triples(i: int, tokens: list[list[str]], triples: dict[tuple[str, str, str], set[int]]) -> list[int]:
+    """Longer paragraphs holding a good share of paragraph i's word triples."""
+    words = tokens[i]
+    counts: dict[int, int] = {}
+    for k in range(len(words) - 2):
+        for j in triples[(words[k], words[k + 1], words[k + 2])]:
+            counts[j] = counts.get(j, 0) + 1
+    wanted = _TRIPLES_SHARED * (len(words) - 2)
+    return [j for j, n in counts.items() if j != i and n >= wanted and len(tokens[j]) > len(words)]
+
+
+def _nearly_contained(short_text: str, long_text: str) -> bool:
+    short, long = words_of(short_text), words_of(long_text)
     return _lcs(short, long) >= _QUOTE_CONTAINED * len(short)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..arabic import clean_text
 from .bylines import parse_byline
-from .cleanup import mark_pull_quotes, strip_furniture
+from .cleanup import Block, strip_furniture
 from .dates import parse_date
 from .furniture import Furniture
 from .htmlconv import html_to_markdown, looks_like_html
@@ -205,9 +205,9 @@ def _body(raw: str, draft: Draft, furniture: Furniture) -> str:
     stripped = strip_furniture(raw.split("\n"), furniture)
     draft.removed.extend(stripped.removed)
     draft.related.extend(stripped.related)
-    blocks, repeated = mark_pull_quotes(stripped.paragraphs)
-    draft.removed.extend(repeated)
-    return blocks_to_markdown(blocks)
+    # Records hold the article text a scraper or CMS already separated from
+    # the page, so a repeated passage there is the author's, not a pull quote.
+    return blocks_to_markdown(Block(p) for p in stripped.paragraphs)
 
 
 def _text(value: Any) -> str:

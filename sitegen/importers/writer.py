@@ -13,7 +13,6 @@ from typing import Any
 import yaml
 
 from ..arabic import slugify
-from .cleanup import words_of
 from .markdown_out import content_hash, front_matter, render_document, stored_hash
 from .model import Draft
 
@@ -44,10 +43,17 @@ class _Existing:
 
 def text_key(title: str, body: str) -> str:
     """Same normalised words, same article, whatever the punctuation or markup."""
-    words = words_of(body)
+    words = body.translate(_NOT_WORDS).split()
     if len(words) < _SHORT_TEXT_WORDS:
-        words = words_of(title) + words
+        words = title.translate(_NOT_WORDS).split() + words
     return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
+
+
+# Punctuation, Markdown markup and tashkeel: none of it makes two texts different.
+_NOT_WORDS = str.maketrans(
+    {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~،؛؟«»“”‘’„…–—•·\u00a0"}
+    | {chr(c): None for c in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, 0x0640]}
+)
 
 
 class Writer:
