@@ -145,12 +145,9 @@ class Renderer:
         return urls.absolute(self.config.base_url, path) if self.config.absolute else ""
 
     def _newest(self, ids: tuple[str, ...]) -> dt.datetime | None:
-        """Lists are newest first, so the first dated entry is the newest."""
-        for ident in ids:
-            article = self.linked.library.by_id[ident]
-            if article.date:
-                return article.updated or article.date
-        return None
+        """The latest change among the articles a page shows (an edit counts)."""
+        stamps = [a.updated or a.date for a in map(self.linked.library.by_id.__getitem__, ids) if a.date]
+        return max(stamps, default=None)
 
     def _feed(self, path: str = urls.HOME) -> str:
         return feed_path(path) if self.config.absolute else ""
