@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
+from ..arabic import clean_text
 from .model import Failure
 
 # In a folder, only files that can hold articles; a named file is always tried.
@@ -89,7 +90,7 @@ def decode(data: bytes, name: str) -> str | Failure:
     text = _decode(data)
     if text is None:
         return Failure(name, "binary file, not text", "give a text, HTML, XML, JSON or CSV file (or a zip of them)")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return clean_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _decode(data: bytes) -> str | None:
@@ -98,14 +99,12 @@ def _decode(data: bytes) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _try(data, "utf-16")
     if b"\x00" in data:
-        # UTF-16 without a BOM: every other byte of ASCII text is zero.
-        sample = data[:4000]
-        zeros_odd = sample[1::2].count(0)
-        zeros_even = sample[0::2].count(0)
-        if zeros_odd > len(sample) / 4 and zeros_even == 0:
-            return _try(data, "utf-16-le")
-        if zeros_even > len(sample) / 4 and zeros_odd == 0:
-            return _try(data, "utf-16-be")
+        # UTF-16 without a BOM: the byte order whose text reads as Arabic or
+        # Latin script wins; binary data reads as neither.
+        for encoding in ("utf-16-le", "utf-16-be"):
+            text = _try(data[: len(data) // 2 * 2], encoding)
+            if text is not None and _readable_share(text) >= 0.9:
+                return text
         return None
     text = _try(data, "utf-8")
     if text is not None:
@@ -133,6 +132,12 @@ def _try(data: bytes, encoding: str) -> str | None:
 def _mostly_arabic(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(ord(c) in _ARABIC for c in letters) >= 0.5 * len(letters)
+
+
+def _readable_share(text: str) -> float:
+    sample = text[:4000]
+    readable = sum(1 for c in sample if c.isspace() or 32 <= ord(c) < 127 or ord(c) in _ARABIC or 0xA0 <= ord(c) < 0x250 or 0x2000 <= ord(c) < 0x2070)
+    return readable / max(1, len(sample))
 
 
 def _mostly_printable(text: str) -> bool:

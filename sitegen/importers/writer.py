@@ -101,12 +101,11 @@ class Writer:
         slug = self._slug(draft)
         if slug is None:
             return Outcome("failed", draft.origin, message=f"slug {draft.slug!r} would escape the output folder")
-        meta = front_matter(draft, slug, self.when)
-        document = render_document(meta, draft.body)
         key = text_key(draft.title, draft.body)
         earlier = self.by_origin.get(draft.origin)
         if earlier is not None:
-            return self._replace(earlier, document, draft)
+            # The file keeps its name; its slug is its name.
+            return self._replace(earlier, self._render(draft, earlier.path.stem), draft)
         twin = self.by_url.get(draft.source_url) if draft.source_url else None
         reason = "same source_url as"
         if twin is None:
@@ -116,11 +115,14 @@ class Writer:
         path = self._free_path(slug)
         if path is None:
             return Outcome("failed", draft.origin, message=f"file name for slug {slug!r} would escape the output folder")
-        self._write(path, document)
+        self._write(path, self._render(draft, path.stem))
         entry = _Existing(path, draft.origin, draft.source_url, key)
         self.names.add(path.name)
         self._remember(entry)
         return Outcome("imported", draft.origin, self._show(path))
+
+    def _render(self, draft: Draft, slug: str) -> str:
+        return render_document(front_matter(draft, slug, self.when), draft.body)
 
     def _replace(self, earlier: _Existing, document: str, draft: Draft) -> Outcome:
         path = earlier.path
