@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from lxml import html as lxml_html
+
 from ..arabic import clean_text
 from .bylines import parse_byline
 from .cleanup import mark_pull_quotes, normalise_paragraph
@@ -23,12 +25,37 @@ _MARKUP_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`>#]")
 _STRUCTURE_RE = re.compile(r"^(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|\||>|!\[)")
 
 
+_NEVER_ARTICLE_TAGS = ("script", "style", "iframe", "form", "noscript", "button", "select", "textarea", "svg", "template", "object", "embed")
+_PAGE_TAGS = frozenset({"html", "head", "body", "main", "article"})
+# Share bars, comment sections and sign-up boxes, by the names sites give them.
+_FURNITURE_BOX_RE = re.compile(r"(?:^|[\s_-])(?:share|sharing|social|comments?|respond|newsletter|subscribe|sharedaddy|addthis)(?:[\s_-]|$)", re.IGNORECASE)
+
+
+def _without_furniture(page: str) -> str:
+    """The page less what is never article text, before extraction sees it."""
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return page
+    doomed = [e for e in tree.iter(*_NEVER_ARTICLE_TAGS)]
+    doomed += [
+        e for e in tree.iter()
+        # WordPress marks whole pages "comments-open": only boxes inside go.
+        if isinstance(e.tag, str) and e.tag not in _PAGE_TAGS
+        and _FURNITURE_BOX_RE.search(f"{e.get('class', '')} {e.get('id', '')}")
+    ]  # fmt: skip
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return lxml_html.tostring(tree, encoding="unicode")
+
+
 def read_html(page: str, origin: str, furniture: Furniture) -> Draft | Failure:
     import trafilatura
 
     meta = read_page_meta(page)
     body = trafilatura.extract(
-        page, output_format="markdown", include_comments=False, include_tables=True,
+        _without_furniture(page), output_format="markdown", include_comments=False, include_tables=True,
         include_images=True, include_links=True, include_formatting=True, deduplicate=False,
     )  # fmt: skip
     title = " ".join(clean_text(meta.title).split())

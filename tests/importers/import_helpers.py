@@ -13,7 +13,7 @@ import yaml
 
 from sitegen.importers.command import configure, run
 
-REPO_PARENT = Path(__file__).resolve().parents[1].parent
+REPO_PARENT = Path(__file__).resolve().parents[2].parent  # tests/importers/ -> repo -> its parent
 CORPUS = REPO_PARENT / "shared" / "corpus"
 SAMPLES = REPO_PARENT / "shared" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -43,13 +43,14 @@ def read_article(path: Path) -> tuple[dict[str, Any], str]:
 
 
 _ESCAPE_RE = re.compile(r"\\(.)")
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def words(text: str) -> list[str]:
     """Normalised word sequence: no Markdown escapes, markup or punctuation."""
     from sitegen.importers.cleanup import words_of
 
-    return words_of(_ESCAPE_RE.sub(r"\1", text))
+    return words_of(_LINK_RE.sub(r"\1", _ESCAPE_RE.sub(r"\1", text)))
 
 
 def contains_in_order(haystack: list[str], needles: list[list[str]]) -> list[str] | None:
