@@ -60,6 +60,9 @@ def static_dirs(config: Config) -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
+# Private-use characters that no article text carries: a stand-in for "../" runs.
+ROOT_MARK = "\ue000root\ue000"
+
 _REF_RE = re.compile(f'href="{REF_SCHEME}:([^"#]*)(#[^"]*)?"')
 
 
@@ -116,20 +119,19 @@ class Renderer:
         self.linked = linked
         self.views = Views(linked, config)
         self.env = make_environment(config)
-        # An entry's markup depends only on the article and the page's depth.
-        self._entries: dict[tuple[str, str, str], Markup] = {}
+        # An entry's markup is rendered once per article with a marker where the way
+        # back to the site root goes; each page then puts in its own root.
+        self._entries: dict[tuple[str, str], str] = {}
 
     def entry(self, root: str, ident: str, heading: str = "h3") -> Markup:
-        key = (ident, root, heading)
+        key = (ident, heading)
         html = self._entries.get(key)
         if html is None:
-            html = Markup(
-                self.env.get_template("_entry.html").render(
-                    v=self.views, link=partial(urls.from_root, root), article=self.linked.library.by_id[ident], heading=heading
-                )
+            html = self.env.get_template("_entry.html").render(
+                v=self.views, link=partial(urls.from_root, ROOT_MARK), article=self.linked.library.by_id[ident], heading=heading
             )
             self._entries[key] = html
-        return html
+        return Markup(html.replace(ROOT_MARK, root))
 
     def render(self, template: str, path: str, modified: dt.datetime | None = None, feed: str = "", **context: Any) -> Output:
         root = urls.prefix(path)

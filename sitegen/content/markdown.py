@@ -57,8 +57,11 @@ def render_markdown(body: str, source: str) -> tuple[str, tuple[str, ...]]:
     md = _parser()
     tokens = md.parse(body)
     refs: list[str] = []
+    raw_html = False
     for token in tokens:
+        raw_html = raw_html or token.type == "html_block"
         for child in token.children or ():
+            raw_html = raw_html or child.type == "html_inline"
             if child.type == "link_open":
                 target = _link_target(str(child.attrGet("href") or ""), source)
                 if target is not None:
@@ -66,7 +69,9 @@ def render_markdown(body: str, source: str) -> tuple[str, tuple[str, ...]]:
                     child.attrSet("href", f"{REF_SCHEME}:{target}" + (f"#{fragment}" if fragment else ""))
                     refs.append(target)
     html = md.renderer.render(tokens, md.options, {})
-    return sanitize_html(html), tuple(dict.fromkeys(refs))
+    # Markdown alone escapes text and refuses unsafe link schemes, so only
+    # bodies with raw HTML pay for the sanitiser.
+    return (sanitize_html(html) if raw_html else html), tuple(dict.fromkeys(refs))
 
 
 def sanitize_html(html: str) -> str:
