@@ -150,7 +150,9 @@ def server(public: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(public: Path) -> Iterator[Browser]:
+    # Playwright's sync API keeps an asyncio loop running in this thread, and the build
+    # may use asyncio.run (the search index), so the site is built before it starts.
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
