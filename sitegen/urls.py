@@ -15,6 +15,7 @@ TOPICS = "topics/"
 ARCHIVE = "archive/"
 UNDATED = "archive/undated/"
 NOT_FOUND = "404.html"
+SEARCH = "search/"
 
 
 def paged(path: str, page: int) -> str:

@@ -13,6 +13,10 @@
     if (path.slice(-1) === "/") anchor.setAttribute("href", path + "index.html" + rest);
   }
   Array.prototype.forEach.call(document.querySelectorAll("a[href]"), fix);
+  // The header's search form too: its action is the search page's folder.
+  Array.prototype.forEach.call(document.querySelectorAll("form[action$='/']"), function (form) {
+    form.setAttribute("action", form.getAttribute("action") + "index.html");
+  });
   // Links drawn later (search results) are fixed as they are followed.
   document.addEventListener("click", function (event) {
     var anchor = event.target.closest ? event.target.closest("a[href]") : null;

@@ -1,0 +1,103 @@
+"""The offline index: search from disk (file://), where Pagefind cannot load.
+
+Browsers block module imports and fetch on file://, but classic <script>
+tags still load. So every file here is a script that hands its data to
+`window.__sitegenSearch.push(...)`, and the search page adds the tags it
+needs, on demand:
+
+- `search-index/docs.js`: loaded first; per article its year, date order,
+  author and topic numbers (for facets and sorting), the names, and the list
+  of term shards that exist.
+- `search-index/t/<shard>.js`: postings of every key that starts with the
+  same two letters (keys from normalize.key); a query loads one per word.
+- `search-index/d/<n>.js`: one article's title, url, date, authors and
+  text, loaded only for the results shown (the excerpt is cut in the page).
+
+Shards are named by their letters' code points, so file names stay ASCII.
+The index is a pure function of the records: two builds write the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from .normalize import key, words
+from .records import Record
+
+FOLDER = "search-index/"
+SHARD_CHARS = 2  # a key's first letters name its shard; prefix queries stay in one
+TITLE_WEIGHT = 3  # a word in the title counts as this many in the text
+BASE = 36
+
+
+def shard_of(term: str) -> str:
+    return "-".join(f"{ord(c):x}" for c in term[:SHARD_CHARS])
+
+
+def _script(payload: object) -> bytes:
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    # "</" cannot end a script early; U+2028/9 are JSON but were not always JS.
+    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.__sitegenSearch=window.__sitegenSearch||[];window.__sitegenSearch.push({data});\n".encode("utf-8")
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, BASE)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
+    """Ascending (doc, weight) pairs as "gap[.weight],…" in base 36; weight 1 omitted."""
+    parts, last = [], 0
+    for doc, weight in postings:
+        gap = _b36(doc - last)
+        parts.append(gap if weight == 1 else f"{gap}.{_b36(weight)}")
+        last = doc
+    return ",".join(parts)
+
+
+def _weights(record: Record) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for word in words(record.title):
+        counts[key(word)] += TITLE_WEIGHT
+    # Author names are searchable on the web (Pagefind indexes meta), so here too.
+    for word in words(f"{record.text} {' '.join(record.authors)}"):
+        counts[key(word)] += 1
+    return counts
+
+
+def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
+    """(site path, bytes) of every offline index file."""
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    authors: dict[str, int] = {}
+    topics: dict[str, int] = {}
+    years, order, by_author, by_topic = [], [], [], []
+    dated = sorted(range(len(records)), key=lambda i: records[i].sort)
+    rank = {doc: n for n, doc in enumerate(dated)}  # date order; undated sort first, shown last
+    for doc, record in enumerate(records):
+        for term, weight in _weights(record).items():
+            postings[term].append((doc, weight))
+        years.append(record.year)
+        order.append(rank[doc] if record.year else -1)
+        by_author.append(".".join(_b36(authors.setdefault(a, len(authors))) for a in record.authors))
+        by_topic.append(".".join(_b36(topics.setdefault(t, len(topics))) for t in record.topics))
+        yield f"{FOLDER}d/{_b36(doc)}.js", _script(
+            {"doc": doc, "url": record.url, "title": record.title, "date": record.date,
+             "authors": list(record.authors), "lang": record.lang, "text": record.text}
+        )  # fmt: skip
+    shards: dict[str, dict[str, str]] = defaultdict(dict)
+    for term in sorted(postings):
+        shards[shard_of(term)][term] = encode_postings(postings[term])
+    for name, terms in sorted(shards.items()):
+        yield f"{FOLDER}t/{name}.js", _script({"shard": name, "terms": terms})
+    yield f"{FOLDER}docs.js", _script(
+        {"docs": {"count": len(records), "year": years, "order": order, "author": by_author, "topic": by_topic},
+         "authors": list(authors), "topics": list(topics), "shards": sorted(shards), "shardChars": SHARD_CHARS}
+    )  # fmt: skip

@@ -1,0 +1,114 @@
+"""The Pagefind index, written through its Python API from our records.
+
+Choices, each measured (tests/test_search_*.py, bench/search_bench.py):
+- Custom records, not HTML: the model already holds the text, so nothing is
+  parsed twice; records are sent concurrently to the Pagefind service.
+- One language for the whole site: Pagefind makes one index per language and
+  the search page loads only its own, so English articles are indexed under
+  the site's language and are found from the same box.
+- Pagefind indexes every meta value, so display-only values (the date, the
+  image) travel in one meta, "x", spelled in Braille-pattern characters that
+  the indexer drops as non-words: a query "11" then no longer finds every
+  November article. search.js decodes it.
+- Split clitic forms (normalize.clitic_forms) go in the meta "k": searchable,
+  never shown in excerpts.
+
+The index can be written in parts (one call per part, each to its own
+output path) and merged in the browser with Pagefind's mergeIndex; see
+issue 7.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+from importlib.metadata import version
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from pathlib import Path
+
+from pagefind.index import PagefindIndex
+
+from .normalize import clitic_forms
+from .records import Record
+
+BATCH = 1  # records in flight at once: keeps the service's pipe busy, memory flat
+
+
+def hidden(value: object) -> str:
+    """JSON as Braille patterns U+2800+byte: kept in meta, never indexed."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return "".join(chr(0x2800 + b) for b in data)
+
+
+def record_fields(record: Record) -> dict:
+    """The add_custom_record arguments of one record (language set by the caller)."""
+    meta = {"title": record.title, "x": hidden({"d": record.date, "i": record.image})}
+    if record.authors:
+        meta["authors"] = "، ".join(record.authors)
+    forms = clitic_forms(f"{record.title} {record.text}")
+    if forms:
+        meta["k"] = " ".join(forms)
+    filters: dict[str, list[str]] = {}
+    if record.authors:
+        filters["author"] = list(record.authors)
+    if record.topics:
+        filters["topic"] = list(record.topics)
+    if record.year:
+        filters["year"] = [record.year]
+    return {"url": record.url, "content": record.text, "meta": meta, "filters": filters, "sort": {"date": record.sort}}
+
+
+DIGEST_FILE = "sitegen-records.sha256"
+
+
+def digest(fields: list[dict], language: str) -> str:
+    """What the Pagefind index is a function of: every record's fields, the language, Pagefind's version."""
+    h = hashlib.sha256(f"{language}\0{version('pagefind')}\0".encode())
+    for item in fields:
+        h.update(json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return h.hexdigest()
+
+
+async def _write(fields: list[dict], language: str, output: Path) -> int:
+    count = 0
+    async with PagefindIndex({"output_path": str(output)}) as index:
+        pending = []
+        for item in fields:
+            pending.append(index.add_custom_record(language=language, **item))
+            if len(pending) >= BATCH:
+                await asyncio.gather(*pending)
+                count += len(pending)
+                pending = []
+        await asyncio.gather(*pending)
+        count += len(pending)
+    return count
+
+
+def write_pagefind(records: Iterable[Record], language: str, output: Path, previous: Path | None = None) -> bool:
+    """Index the records into `output` (the pagefind/ folder).
+
+    Pagefind writes its filter and meta files in hash-map order, so the same
+    records give different bytes each run (Pagefind issue #638). When the
+    previous build's index came from the same records, it is copied instead:
+    rebuilds stay byte-identical and skip the indexing. Returns True if reused.
+    """
+    fields = [record_fields(r) for r in records]
+    key = digest(fields, language)
+    if previous is not None and (previous / DIGEST_FILE).is_file():
+        if (previous / DIGEST_FILE).read_text(encoding="utf-8").strip() == key:
+            shutil.copytree(previous, output)
+            return True
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(_write(fields, language, output))
+    else:
+        # The caller runs an event loop in this thread (Playwright's sync API does):
+        # asyncio.run refuses to nest, so ours runs beside it.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(_write(fields, language, output))).result()
+    (output / DIGEST_FILE).write_text(key + "\n", encoding="utf-8")
+    return False
