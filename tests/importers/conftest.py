@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from import_helpers import run_import
+from .import_helpers import run_import
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from import_helpers import read_article
+from .import_helpers import read_article
 
 GOOD = "عنوان سليم\nمقدمة.\nفقرة أولى.\nفقرة ثانية.\nفقرة ثالثة."
 
@@ -53,7 +53,7 @@ def test_record_without_title_names_the_record(import_cmd, tmp_path: Path, capsy
 
 
 def test_xml_with_a_bare_ampersand_is_read_leniently(import_cmd, tmp_path: Path, capsys) -> None:
-    from test_import_wxr import wxr
+    from .test_import_wxr import wxr
 
     xml = wxr([{"title": "أخبار الاقتصاد & الأعمال", "content": "<p>شركة AT&T تعلن نتائجها.</p>"}]).replace("<![CDATA[أخبار الاقتصاد & الأعمال]]>", "أخبار الاقتصاد & الأعمال")
     (tmp_path / "export.xml").write_text(xml, encoding="utf-8")

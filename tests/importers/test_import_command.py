@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from import_helpers import read_article
+from .import_helpers import read_article
 
 from sitegen.importers.markdown_out import content_hash, stored_hash
 from sitegen.importers.model import Draft

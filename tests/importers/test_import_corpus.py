@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from import_helpers import contains_in_order, corpus_path, read_article, words
+from .import_helpers import contains_in_order, corpus_path, read_article, words
 
 from sitegen.importers.cleanup import normalise_paragraph, words_of
 from sitegen.importers.furniture import load_furniture
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.corpus
 
 @pytest.fixture(scope="module")
 def corpus_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    from import_helpers import run_import
+    from .import_helpers import run_import
 
     ant = corpus_path("ant-news-dev.jsonl")
     snn = corpus_path("saudinewsnet")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from import_helpers import read_article
+from .import_helpers import read_article
 
 from sitegen.importers.model import Failure
 from sitegen.importers.sources import decode

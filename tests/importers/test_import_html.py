@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from import_helpers import contains_in_order, corpus_path, read_article, words
+from .import_helpers import contains_in_order, corpus_path, read_article, words
 
 
 def test_cnn_arabic_page_matches_expected_text(import_cmd, tmp_path: Path) -> None:

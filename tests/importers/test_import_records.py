@@ -6,7 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from import_helpers import read_article
+from .import_helpers import read_article
 
 RECORDS = [
     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from import_helpers import SAMPLES, read_article, shared_path
+from .import_helpers import SAMPLES, read_article, shared_path
 
 COMMITTED = Path(__file__).resolve().parents[2] / "content" / "articles" / "daraj-kadhimi-drones.md"
 

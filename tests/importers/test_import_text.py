@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from import_helpers import FIXTURES, read_article, words
+from .import_helpers import FIXTURES, read_article, words
 
 from sitegen.importers.furniture import load_furniture
 from sitegen.importers.text import read_text

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from import_helpers import corpus_path, read_article, words
+from .import_helpers import corpus_path, read_article, words
 
 
 def wxr(posts: list[dict]) -> str:
