@@ -1,34 +1,37 @@
-"""The build: load, parse, model, link, render, write. Data flows one way."""
+"""The build: load, parse, model, link, render, write, index. Data flows one way.
+
+Every output goes to a staging folder beside public/ and is swapped in only
+when the whole build succeeded; pages whose fingerprint did not change are
+linked from the previous build instead of rendered again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import json
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
-from .config import Config
-from .content.discover import Sources, discover
-from .content.model import Article, Author, Topic, Warning_
-from .content.parse import Parsed, parse_article
-from .content.profiles import read_author, read_topic
-from .errors import ContentError, Problem, SitegenError
-from .library import build_library
-from .link import link
 from . import urls
+from .cache import BuildCache, CachedPage, digest
+from .config import Config
+from .content.model import Warning_
+from .emit import Placement, link_file, place, place_tree, render_pages
+from .errors import ContentError, Problem, SitegenError
+from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
+from .link import Linked
+from .load import load_site
 from .publish import publishing_files
-from .render import Output, Renderer, static_dirs
+from .render import Renderer, static_dirs
+from .search import SearchReport, index_search
 from .verify import LinkLedger
-from .write import clean_stale, copy_static, recover, staging_dir, swap_in, write_files
+from .write import clean_stale, recover, staging_dir, swap_in
 
-# Below this many articles, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 400
+MARKER = ".sitegen-build"  # names the build that wrote public/, so the cache can vouch for it
 
 
 @dataclass
@@ -36,148 +39,154 @@ class Report:
     articles: int = 0
     undated: int = 0
     drafts_skipped: int = 0
+    parsed: int = 0  # articles parsed this time (the rest came from the cache)
     pages: int = 0
+    rendered: int = 0
+    written: int = 0  # files whose bytes changed; the others kept their inode and mtime
     static: int = 0
+    unchanged: bool = False  # nothing to do: public/ was left exactly as it was
     warnings: list[Warning_] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    search: SearchReport | None = None
 
 
-def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[Parsed]:
-    root, sources, lang = job
-    base = Path(root)
-    return [parse_article((base / s).read_bytes(), s, lang) for s in sources]
+def default_cache_dir(config: Config) -> Path:
+    return config.root / ".sitegen-cache"
 
 
-def workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+def load(config: Config, include_drafts: bool = False, report: Report | None = None) -> Linked:
+    """The linked library alone (no cache, nothing written): for tools and tests."""
+    loaded = load_site(config, include_drafts)
+    if report is not None:
+        report.warnings = loaded.warnings
+    return loaded.linked
 
 
-def parse_all(sources: Sources, config: Config) -> list[Parsed]:
-    items = sources.articles
-    root = str(sources.root)
-    if len(items) < PARALLEL_THRESHOLD or workers() == 1:
-        return _parse_chunk((root, items, config.language))
-    size = max(50, len(items) // (workers() * 8))
-    jobs = [(root, items[i : i + size], config.language) for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(workers(), mp_context=get_context("fork")) as pool:
-        return [p for chunk in pool.map(_parse_chunk, jobs) for p in chunk]
-
-
-def _read_profiles(sources: Sources, problems: list[Problem]) -> tuple[list[Author], list[Topic]]:
-    authors, topics = [], []
-    for reader, files, bucket in ((read_author, sources.authors, authors), (read_topic, sources.topics, topics)):
-        for source in files:
-            try:
-                bucket.append(reader(sources.root, source))
-            except ContentError as exc:
-                problems.extend(exc.problems)
-    return authors, topics
-
-
-def load(config: Config, include_drafts: bool = False, report: Report | None = None):
-    """Everything up to a linked library; raises SitegenError with every problem found."""
-    report = report or Report()
-    clock = time.perf_counter()
-    sources = discover(config.root)
-    parsed = parse_all(sources, config)
-    report.timings["parse"] = time.perf_counter() - clock
-    problems = [p for item in parsed for p in item.problems]
-    warnings = [w for item in parsed for w in item.warnings]
-    authors, topics = _read_profiles(sources, problems)
-    if problems:
-        raise ContentError(problems)
-    articles: list[Article] = [p.article for p in parsed if p.article is not None]
-    clock = time.perf_counter()
-    library = build_library(articles, authors, topics, config, include_drafts, warnings)
-    linked = link(library)
-    report.timings["link"] = time.perf_counter() - clock
-    report.articles = len(library.articles)
-    report.undated = sum(1 for a in library.articles if a.date is None)
-    report.drafts_skipped = len(articles) - len(library.articles)
-    report.warnings = list(warnings)
-    return linked
-
-
-def _render_chunk(job: tuple[Renderer, tuple[str, ...]]) -> list[Output]:
-    renderer, ids = job
-    return [renderer.article_page(i) for i in ids]
-
-
-def render_all(renderer: Renderer) -> Iterator[Output]:
-    ids = tuple(a.id for a in renderer.linked.library.articles)
-    yield from renderer.list_pages()
-    if len(ids) < PARALLEL_THRESHOLD or workers() == 1:
-        yield from (renderer.article_page(i) for i in ids)
-        return
-    # Forked workers inherit the renderer, so only ids travel to them and bytes come back.
-    size = max(50, len(ids) // (workers() * 8))
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    context = get_context("fork")
-    with ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(renderer,)) as pool:
-        for outputs in pool.map(_render_in_worker, chunks):
-            yield from outputs
-
-
-_worker_renderer: list[Renderer] = []  # set once in each worker process, never in the parent
-
-
-def _adopt(renderer: Renderer) -> None:
-    _worker_renderer.append(renderer)
-
-
-def _render_in_worker(ids: tuple[str, ...]) -> list[Output]:
-    renderer = _worker_renderer[0]
-    return [renderer.article_page(i) for i in ids]
-
-
-def build(config: Config, out: Path, include_drafts: bool = False, log: Callable[[str], None] | None = None) -> Report:
+def build(
+    config: Config,
+    out: Path,
+    include_drafts: bool = False,
+    log: Callable[[str], None] | None = None,
+    cache_dir: Path | None = None,
+) -> Report:
     """Build the site into `out`; on any error the previous `out` is left as it was."""
-    log = log or (lambda message: print(message, file=sys.stderr))
-    report = Report()
+    log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     start = time.perf_counter()
     out = out.resolve()
     recover(out)
     clean_stale(out)
-    linked = load(config, include_drafts, report)
-    for warning in report.warnings:
+    cache = BuildCache((cache_dir or default_cache_dir(config)) / "cache.sqlite3", warn=log)
+    try:
+        return _build(config, out, include_drafts, log, cache, start)
+    finally:
+        cache.close()
+
+
+def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, start: float) -> Report:
+    report = Report()
+    loaded = load_site(config, include_drafts, cache)
+    linked, library = loaded.linked, loaded.linked.library
+    report.timings.update(loaded.timings)
+    report.warnings = loaded.warnings
+    for warning in loaded.warnings:
         log(str(warning))
+    report.articles = len(library.articles)
+    report.parsed = loaded.parsed
+    report.undated = sum(1 for a in library.articles if a.date is None)
+    report.drafts_skipped = len(loaded.hashes) - len(library.articles)
+    log(f"load: {len(loaded.hashes)} articles ({loaded.parsed} parsed, {loaded.cached} from cache)")
+
     clock = time.perf_counter()
     renderer = Renderer(linked, config)
+    pages = renderer.pages()
+    site = site_digest(config, include_drafts)
+    adigests, pdigests = article_digests(linked, loaded.hashes), profile_digests(linked)
+    marker = out / MARKER
+    trusted = marker.is_file() and marker.read_text() == cache.get("generation") != ""
+    known = cache.pages() if trusted else {}
+    reuse: dict[str, CachedPage] = {}
+    jobs = []
+    for page in pages:
+        file = urls.output_file(page.path)
+        fingerprint = page_fingerprint(site, page, adigests, pdigests)
+        old = known.get(file)
+        if old and old.fingerprint == fingerprint and (out / file).is_file() and (out / file).stat().st_size == old.size:
+            reuse[file] = old
+        else:
+            jobs.append((page, fingerprint, old.digest if old else None))
+    report.pages, report.rendered = len(pages), len(jobs)
+    search_key = digest(site, *sorted(adigests.values()))
+    search_same = trusted and cache.get("search") == search_key
+    report.timings["plan"] = time.perf_counter() - clock
+
     stage = staging_dir(out)
     stage.mkdir(parents=True)
+    placement = Placement(stage, out, trusted)
     try:
+        clock = time.perf_counter()
+        records: dict[str, CachedPage] = {}
+        for file, old in reuse.items():
+            link_file(out / file, stage / file)
+        for done in render_pages(renderer, placement, jobs):
+            records[done.file] = done.record
+            report.written += done.written
+        log(f"render: {len(pages)} pages ({len(jobs)} rendered, {len(reuse)} unchanged)")
+        report.timings["render"] = time.perf_counter() - clock
+
+        statics, written = place_tree(placement, static_dirs(config), "static")
+        report.static, report.written = len(statics), report.written + written
+        files = set(reuse) | set(records) | set(statics)
+
+        clock = time.perf_counter()
+        if search_same:
+            search_files = json.loads(cache.get("search_files") or "[]")
+            for rel in search_files:
+                link_file(out / rel, stage / rel)
+        else:
+            report.search = index_search(linked, config, stage, previous=out if out.is_dir() else None)
+            search_files = list(report.search.files)
+        files.update(search_files)
+        report.timings["search"] = time.perf_counter() - clock
+
+        everything = reuse | records
+        listed = [(f.removesuffix("index.html"), p.modified) for f, p in sorted(everything.items()) if f != urls.NOT_FOUND]
+        for rel, data in publishing_files(config, linked, listed):
+            report.written += place(placement, rel, data)
+            files.add(rel)
+
         ledger = LinkLedger(config.base_path)
-        files: set[str] = set()
-        listed: list[tuple[str, dt.datetime | None]] = []  # pages for the sitemap
-
-        def outputs() -> Iterator[tuple[str, bytes]]:
-            for output in render_all(renderer):
-                if output.file in files:
-                    raise ContentError(Problem(output.file, "two pages claim this output file", "give one of them another slug"))
-                files.add(output.file)
-                ledger.add(output.path, output.data.decode("utf-8"))
-                if output.path != urls.NOT_FOUND:
-                    listed.append((output.path, output.modified))
-                yield output.file, output.data
-
-        report.pages = write_files(stage, outputs())
-        report.timings["render+write"] = time.perf_counter() - clock
-        report.static = copy_static(stage, static_dirs(config))
-        files.update(p.relative_to(stage).as_posix() for p in (stage / "static").rglob("*") if p.is_file())
-        extras = list(publishing_files(config, linked, listed))
-        write_files(stage, extras)
-        files.update(name for name, _ in extras)
+        for file, record in everything.items():
+            for target, href in record.links:
+                ledger.wanted.setdefault(target, (file, href))
         problems = ledger.broken(files)
         if problems:
             raise ContentError(problems)
-        clock = time.perf_counter()
-        swap_in(stage, out)
-        report.timings["swap"] = time.perf_counter() - clock
+
+        generation = digest(*sorted(f"{f}:{p.digest}" for f, p in everything.items()), search_key, *sorted(files))
+        if trusted and not jobs and not report.written and search_same and _same_files(out, files):
+            report.unchanged = True  # leave public/ (and every mtime in it) exactly as it is
+            shutil.rmtree(stage, ignore_errors=True)
+        else:
+            (stage / MARKER).write_text(generation)
+            clock = time.perf_counter()
+            swap_in(stage, out)
+            report.timings["swap"] = time.perf_counter() - clock
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    # Saved after the swap: a build killed in between leaves a cache that no longer
+    # vouches for public/ (the marker differs), so the next build renders everything.
+    cache.save(
+        loaded.fresh, loaded.gone, records, [f for f in known if f not in everything],
+        {"generation": generation, "search": search_key, "search_files": json.dumps(search_files)},
+    )  # fmt: skip
     report.timings["total"] = time.perf_counter() - start
     return report
 
 
-__all__ = ["build", "load", "Report", "SitegenError"]
+def _same_files(out: Path, files: set[str]) -> bool:
+    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    return present == files | {MARKER}
+
+
+__all__ = ["build", "load", "Report", "SitegenError", "Problem"]

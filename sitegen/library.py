@@ -11,8 +11,10 @@ from collections.abc import Iterable
 
 from .arabic import slugify, strip_tashkeel
 from .config import Config
+from .content.frontmatter import split_front_matter
 from .content.model import Article, Author, Library, Topic, Warning_
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, located
+from .yamlio import key_lines
 
 _EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -22,6 +24,19 @@ def sort_key(article: Article) -> tuple:
     if article.date is None:
         return (1, _EPOCH, article.id)
     return (0, -article.date.timestamp(), article.id)
+
+
+def _slug_where(config: Config, article: Article) -> str:
+    """Where an article's URL comes from: its `slug:` line, else line 1 (the file name).
+
+    The file is read again only when two articles collide, so builds pay nothing for it.
+    """
+    try:
+        text = (config.root / article.source).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        meta_text = split_front_matter(text, article.source).meta_text
+    except (OSError, UnicodeDecodeError, ContentError):
+        return article.source
+    return located(article.source, key_lines(meta_text, first_line=2).get(("slug",), 1))
 
 
 def _name_key(name: str) -> str:
@@ -65,7 +80,7 @@ def build_library(
             other = seen[article.id]
             problems.append(
                 Problem(
-                    article.source,
+                    _slug_where(config, article),
                     f"claims the URL of {other.source} (slug `{article.id}`)",
                     "give one of them another `slug:` in its front matter, or rename the file",
                 )

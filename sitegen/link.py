@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from . import related as related_mod
 from . import taxonomy
 from .content.model import Library
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, located
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,12 @@ class Linked:
 def link(library: Library) -> Linked:
     problems = []
     for article in library.articles:
+        lines = dict(article.ref_lines)
         for ref in article.refs:
             if ref not in library.by_source:
                 problems.append(
                     Problem(
-                        article.source,
+                        located(article.source, lines.get(ref)),
                         f"links to {ref}, which is not an article of this site",
                         "fix the link's path (relative to this file), or remove the link",
                     )

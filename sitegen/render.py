@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,7 +25,18 @@ from .content.model import Article, Author, Topic
 from .link import Linked
 from .metadata import json_ld
 from .publish import feed_path
-from .taxonomy import paginate
+from .taxonomy import Pager, paginate
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to render, named by plain data; what it shows is listed for the build cache."""
+
+    path: str
+    kind: str  # selects Renderer._render_<kind>
+    key: tuple = ()  # everything, besides `shows` and `profiles`, that the page displays
+    shows: tuple[str, ...] = ()  # ids of the articles whose data the page displays
+    profiles: tuple[str, ...] = ()  # "author:<id>" / "topic:<id>" profiles it displays
 
 
 @dataclass(frozen=True)
@@ -154,14 +165,55 @@ class Renderer:
     def _feed(self, path: str = urls.HOME) -> str:
         return feed_path(path) if self.config.absolute else ""
 
-    def article_page(self, ident: str) -> Output:
+    def pages(self) -> list[Page]:
+        """Every page of the site, planned without rendering anything."""
+        cfg, lib, linked = self.config, self.linked.library, self.linked
+        plan: list[Page] = []
+        latest = tuple(a.id for a in lib.articles[: cfg.per_page.home])
+        plan.append(Page(urls.HOME, "home", (), latest))
+        plan.append(Page(urls.AUTHORS, "authors", _counts(lib.authors, linked.by_author), (), tuple(f"author:{i}" for i in lib.authors)))
+        for ident in lib.authors:
+            for pager in paginate(linked.by_author.get(ident, ()), cfg.per_page.author):
+                key = (ident, pager.number, pager.count, len(linked.by_author.get(ident, ())))
+                plan.append(Page(urls.author(ident, pager.number), "author", key, pager.items, (f"author:{ident}",)))
+        plan.append(Page(urls.TOPICS, "topics", _counts(lib.topics, linked.by_topic), (), tuple(f"topic:{i}" for i in lib.topics)))
+        for ident in lib.topics:
+            for pager in paginate(linked.by_topic.get(ident, ()), cfg.per_page.topic):
+                key = (ident, pager.number, pager.count, len(linked.by_topic.get(ident, ())))
+                plan.append(Page(urls.topic(ident, pager.number), "topic", key, pager.items, (f"topic:{ident}",)))
+        months = tuple((y, m, len(ids)) for (y, m), ids in linked.archive.months.items())
+        plan.append(Page(urls.ARCHIVE, "archive", (months, len(linked.archive.undated))))
+        for year in linked.archive.years:
+            plan.append(Page(urls.archive_year(year), "archive_year", (year, tuple(m for m in months if m[0] == year))))
+        for (year, month), ids in linked.archive.months.items():
+            for pager in paginate(ids, cfg.per_page.archive):
+                key = (year, month, pager.number, pager.count, len(ids))
+                plan.append(Page(urls.archive_month(year, month, pager.number), "archive_month", key, pager.items))
+        if linked.archive.undated:
+            for pager in paginate(linked.archive.undated, cfg.per_page.archive):
+                key = (pager.number, pager.count, len(linked.archive.undated))
+                plan.append(Page(urls.undated(pager.number), "undated", key, pager.items))
+        plan.append(Page(urls.SEARCH, "search"))
+        plan.append(Page(urls.NOT_FOUND, "not_found"))
+        for article in lib.articles:
+            ident = article.id
+            older, newer = linked.neighbours.get(ident, (None, None))
+            refs = tuple(lib.by_source[r] for r in article.refs)
+            shows = (ident, *linked.related.get(ident, ()), *(n for n in (older, newer) if n), *refs)
+            plan.append(Page(urls.article(ident), "article", (ident,), tuple(dict.fromkeys(shows))))
+        return plan
+
+    def render_page(self, page: Page) -> Output:
+        return getattr(self, f"_render_{page.kind}")(page)
+
+    def _render_article(self, page: Page) -> Output:
+        (ident,) = page.key
         article = self.linked.library.by_id[ident]
         older, newer = self.linked.neighbours.get(ident, (None, None))
-        path = urls.article(ident)
-        body = _REF_RE.sub(lambda m: self._ref_href(path, m), article.body_html)
+        body = _REF_RE.sub(lambda m: self._ref_href(page.path, m), article.body_html)
         return self.render(
             "article.html",
-            path,
+            page.path,
             modified=article.updated or article.date,
             json_ld=Markup(json_ld(self.config, self.linked.library, article)),
             lang=article.lang,
@@ -176,61 +228,68 @@ class Renderer:
         target = self.linked.library.by_source[match.group(1)]
         return f'href="{urls.relative(page, urls.article(target))}{match.group(2) or ""}"'
 
-    def list_pages(self) -> Iterator[Output]:
-        """Every page except the articles: home, indexes, hubs, archive, 404."""
-        cfg, lib, linked = self.config, self.linked.library, self.linked
-        latest = [a.id for a in lib.articles[: cfg.per_page.home]]
-        yield self.render(
-            "home.html", urls.HOME, modified=self._newest(tuple(latest)), feed=self._feed(urls.HOME),
-            latest=latest, archive=linked.archive,
-        )  # fmt: skip
-        yield self.render("authors.html", urls.AUTHORS, items=_counted(lib.authors, linked.by_author))
-        for ident, author in lib.authors.items():
-            for pager in paginate(linked.by_author.get(ident, ()), cfg.per_page.author):
-                path = urls.author(ident, pager.number)
-                yield self.render(
-                    "author.html", path, modified=self._newest(pager.items), feed=self._feed(urls.author(ident)),
-                    author=author, pager=pager,
-                    total=len(linked.by_author.get(ident, ())), page_url=partial(urls.author, ident),
-                )  # fmt: skip
-        yield self.render("topics.html", urls.TOPICS, items=_counted(lib.topics, linked.by_topic))
-        for ident, topic in lib.topics.items():
-            for pager in paginate(linked.by_topic.get(ident, ()), cfg.per_page.topic):
-                path = urls.topic(ident, pager.number)
-                yield self.render(
-                    "topic.html", path, modified=self._newest(pager.items), feed=self._feed(urls.topic(ident)),
-                    topic=topic, pager=pager,
-                    total=len(linked.by_topic.get(ident, ())), page_url=partial(urls.topic, ident),
-                )  # fmt: skip
-        yield self.render("archive.html", urls.ARCHIVE, archive=linked.archive)
-        for year, months in linked.archive.years.items():
-            yield self.render("archive_year.html", urls.archive_year(year), year=year, months=months, archive=linked.archive)
-        for (year, month), ids in linked.archive.months.items():
-            for pager in paginate(ids, cfg.per_page.archive):
-                path = urls.archive_month(year, month, pager.number)
-                yield self.render(
-                    "archive_month.html", path, modified=self._newest(pager.items),
-                    year=year, month=month, pager=pager, total=len(ids),
-                    page_url=partial(urls.archive_month, year, month),
-                )  # fmt: skip
-        if linked.archive.undated:
-            for pager in paginate(linked.archive.undated, cfg.per_page.archive):
-                yield self.render(
-                    "undated.html", urls.undated(pager.number), pager=pager,
-                    total=len(linked.archive.undated), page_url=urls.undated,
-                )  # fmt: skip
-        yield self.render_not_found()
+    def _render_home(self, page: Page) -> Output:
+        return self.render("home.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.HOME), latest=page.shows)
 
-    def render_not_found(self) -> Output:
+    def _render_authors(self, page: Page) -> Output:
+        return self.render("authors.html", page.path, items=_counted(self.linked.library.authors, page.key))
+
+    def _render_topics(self, page: Page) -> Output:
+        return self.render("topics.html", page.path, items=_counted(self.linked.library.topics, page.key))
+
+    def _render_author(self, page: Page) -> Output:
+        ident, number, count, total = page.key
+        return self.render(
+            "author.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.author(ident)),
+            author=self.linked.library.authors[ident], pager=Pager(page.shows, number, count), total=total,
+            page_url=partial(urls.author, ident),
+        )  # fmt: skip
+
+    def _render_topic(self, page: Page) -> Output:
+        ident, number, count, total = page.key
+        return self.render(
+            "topic.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.topic(ident)),
+            topic=self.linked.library.topics[ident], pager=Pager(page.shows, number, count), total=total,
+            page_url=partial(urls.topic, ident),
+        )  # fmt: skip
+
+    def _render_archive(self, page: Page) -> Output:
+        return self.render("archive.html", page.path, archive=self.linked.archive)
+
+    def _render_archive_year(self, page: Page) -> Output:
+        year, months = page.key
+        return self.render(
+            "archive_year.html", page.path, year=year, months=[(y, m) for y, m, _ in months], archive=self.linked.archive
+        )
+
+    def _render_archive_month(self, page: Page) -> Output:
+        year, month, number, count, total = page.key
+        return self.render(
+            "archive_month.html", page.path, modified=self._newest(page.shows), year=year, month=month,
+            pager=Pager(page.shows, number, count), total=total, page_url=partial(urls.archive_month, year, month),
+        )  # fmt: skip
+
+    def _render_undated(self, page: Page) -> Output:
+        number, count, total = page.key
+        return self.render("undated.html", page.path, pager=Pager(page.shows, number, count), total=total, page_url=urls.undated)
+
+    def _render_search(self, page: Page) -> Output:
+        return self.render("search.html", page.path)
+
+    def _render_not_found(self, page: Page) -> Output:
         # GitHub Pages serves 404.html at any depth, so its links start at the site root.
         base = self.config.base_path
         html = self.env.get_template("404.html").render(
-            v=self.views, link=partial(urls.root_relative, base), entry=partial(self.entry, base), page_path=urls.NOT_FOUND,
+            v=self.views, link=partial(urls.root_relative, base), entry=partial(self.entry, base), page_path=page.path,
             lang=self.config.language, dir=self.config.dir, canonical="", feed="",
         )  # fmt: skip
-        return Output(urls.NOT_FOUND, html.encode("utf-8"))
+        return Output(page.path, html.encode("utf-8"))
 
 
-def _counted(items: dict, groups: dict[str, tuple[str, ...]]) -> list[tuple[Any, int]]:
+def _counts(items: dict, groups: dict[str, tuple[str, ...]]) -> tuple[tuple[str, int], ...]:
+    return tuple((ident, len(groups.get(ident, ()))) for ident in items)
+
+
+def _counted(items: dict, counts: tuple[tuple[str, int], ...]) -> list[tuple[Any, int]]:
     """Index entries with their article counts, most articles first, then by name."""
-    return sorted(((item, len(groups.get(ident, ()))) for ident, item in items.items()), key=lambda p: (-p[1], p[0].name))
+    return sorted(((items[ident], count) for ident, count in counts), key=lambda p: (-p[1], p[0].name))

@@ -123,15 +123,7 @@ def test_missing_title(make_site, monkeypatch, capsys, text, line) -> None:
     [
         "28 آذار 2024",
         "yesterday",
-        pytest.param(
-            "2024-13-45",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ValueError,
-                reason="PyYAML's timestamp constructor raises ValueError on an impossible date-shaped value; "
-                "yamlio.load_yaml only catches YAMLError, so the build crashes with a traceback",
-            ),
-        ),
+        "2024-13-45",
     ],
 )
 def test_unparseable_date(make_site, monkeypatch, capsys, value) -> None:
@@ -197,11 +189,6 @@ def test_two_articles_claiming_one_slug_names_both_files(make_site, monkeypatch,
     assert original in failure.stderr and claimant in failure.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library.build_library reports the collision at `article.source` with no line; "
-    "the Article does not remember where its `slug:` was written",
-)
 def test_two_articles_claiming_one_slug_point_at_the_slug_line(make_site, monkeypatch, capsys) -> None:
     files, original = _collision_files("slug-field")
     failure = fail_build(make_site, monkeypatch, capsys, files)
@@ -227,11 +214,6 @@ def test_link_to_a_missing_article_file(make_site, monkeypatch, capsys) -> None:
     assert "content/articles/third.md" in failure.stderr and "fix:" in failure.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="link.link reports a broken `.md` link at `article.source` with no line; "
-    "markdown.render_markdown drops the token's line map when it records refs",
-)
 def test_link_to_a_missing_article_file_names_its_line(make_site, monkeypatch, capsys) -> None:
     files = _broken_link_files()
     failure = fail_build(make_site, monkeypatch, capsys, files)

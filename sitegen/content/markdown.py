@@ -52,22 +52,33 @@ def _link_target(href: str, source: str) -> str | None:
     return posixpath.normpath(posixpath.join(base, unquote(parts.path)))
 
 
-def render_markdown(body: str, source: str) -> tuple[str, tuple[str, ...]]:
-    """Render a body; return sanitised HTML and the article sources it links to."""
+def render_markdown(
+    body: str, source: str, first_line: int = 1, ref_lines: dict[str, int] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """Render a body; return sanitised HTML and the article sources it links to.
+
+    Given `ref_lines`, it is filled with the file line (body starting at `first_line`)
+    of the first link to each source, so a broken link can be reported at its line.
+    """
     md = _parser()
     tokens = md.parse(body)
     refs: list[str] = []
     raw_html = False
     for token in tokens:
         raw_html = raw_html or token.type == "html_block"
+        line = first_line + (token.map[0] if token.map else 0)
         for child in token.children or ():
             raw_html = raw_html or child.type == "html_inline"
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
             if child.type == "link_open":
                 target = _link_target(str(child.attrGet("href") or ""), source)
                 if target is not None:
                     fragment = unquote(urlsplit(str(child.attrGet("href"))).fragment)
                     child.attrSet("href", f"{REF_SCHEME}:{target}" + (f"#{fragment}" if fragment else ""))
                     refs.append(target)
+                    if ref_lines is not None:
+                        ref_lines.setdefault(target, line)
     html = md.renderer.render(tokens, md.options, {})
     # Markdown alone escapes text and refuses unsafe link schemes, so only
     # bodies with raw HTML pay for the sanitiser.

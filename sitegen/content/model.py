@@ -38,6 +38,7 @@ class Article:
     provenance: tuple[tuple[str, Any], ...] = ()  # the `import:` mapping, frozen
     extra: tuple[tuple[str, Any], ...] = ()
     refs: tuple[str, ...] = ()  # other articles' sources this body links to
+    ref_lines: tuple[tuple[str, int], ...] = ()  # (source, line in this file) of each such link
     words: int = 0
 
     @property

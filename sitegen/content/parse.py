@@ -91,7 +91,8 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
 
     slug = slugify(texts["slug"]) if texts["slug"] else _slug_from_source(source)
     body = clean_text(split.body)
-    body_html, refs = render_markdown(body, source)
+    ref_lines: dict[str, int] = {}
+    body_html, refs = render_markdown(body, source, split.body_line, ref_lines)
     article = Article(
         id=slug,
         source=source,
@@ -111,6 +112,7 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
         provenance=_freeze(provenance),
         extra=_freeze(extra),
         refs=refs,
+        ref_lines=tuple(ref_lines.items()),
         words=len(body.split()),
     )
     return Parsed(article, (), tuple(warnings))

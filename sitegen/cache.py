@@ -1,0 +1,191 @@
+"""The build cache: parsed articles and page fingerprints, keyed by content hashes.
+
+Kept in SQLite outside public/ (default: .sitegen-cache/ beside site.yml), so a
+build killed half-way leaves it consistent, and deleting it only costs time.
+Nothing in it is executable: articles are stored as JSON, never pickled, and a
+file that is corrupt or was not written by this version of sitegen is set
+aside with a warning and rebuilt from scratch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .content.model import Article, RelatedTeaser, Warning_
+
+SCHEMA = 1
+MAGIC = "sitegen-build-cache"
+
+
+def digest(*parts: bytes | str) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    """JSON for front matter values: dates are tagged so they come back as dates."""
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def article_to_json(article: Article) -> str:
+    data = {f.name: getattr(article, f.name) for f in dataclasses.fields(Article) if f.name != "body_html"}
+    data["related_teasers"] = [dataclasses.asdict(t) for t in article.related_teasers]
+    return json.dumps(_encode(data), ensure_ascii=False, sort_keys=True)
+
+
+def _tupled(value: Any) -> Any:
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
+
+
+def article_from_json(text: str, body_html: str) -> Article:
+    data = _decode(json.loads(text))
+    data["related_teasers"] = tuple(RelatedTeaser(**t) for t in data["related_teasers"])
+    for name in ("author_names", "topic_names", "refs"):
+        data[name] = tuple(data[name])
+    data["ref_lines"] = tuple((source, line) for source, line in data["ref_lines"])
+    for name in ("provenance", "extra"):
+        data[name] = tuple((k, _tupled(v)) for k, v in data[name])
+    return Article(body_html=body_html, **data)
+
+
+@dataclasses.dataclass(frozen=True)
+class CachedArticle:
+    content_hash: str
+    article: Article
+    warnings: tuple[Warning_, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class CachedPage:
+    fingerprint: str
+    digest: str  # of the output bytes
+    size: int
+    links: tuple[tuple[str, str], ...]
+    modified: dt.datetime | None
+
+
+class BuildCache:
+    def __init__(self, path: Path, warn: Callable[[str], None]):
+        self.path = path
+        self.warn = warn
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(self.path)
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                found = dict(db.execute("SELECT key, value FROM meta"))
+                if not found:
+                    self._create(db)
+                elif found.get("magic") != MAGIC or found.get("schema") != str(SCHEMA) or found.get("version") != __version__:
+                    raise sqlite3.DatabaseError(f"written by {found.get('magic')} {found.get('version')}, schema {found.get('schema')}")
+                return db
+            except sqlite3.DatabaseError as exc:
+                if attempt:
+                    raise
+                self.warn(f"warning: ignoring the build cache {self.path} ({exc}); a full build follows")
+                try:
+                    db.close()
+                except Exception:  # noqa: BLE001 - the file is being discarded anyway
+                    pass
+                self.path.replace(self.path.with_name(self.path.name + ".bad"))
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        with db:
+            db.execute("CREATE TABLE articles (source TEXT PRIMARY KEY, hash TEXT, meta TEXT, warnings TEXT, body TEXT)")
+            db.execute("CREATE TABLE pages (file TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, size INTEGER, links TEXT, modified TEXT)")
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("magic", MAGIC), ("schema", str(SCHEMA)), ("version", __version__), ("generation", "")],
+            )
+
+    def get(self, key: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else ""
+
+    def articles(self) -> dict[str, CachedArticle]:
+        out = {}
+        for source, content_hash, meta, warnings, body in self.db.execute("SELECT source, hash, meta, warnings, body FROM articles"):
+            try:
+                article = article_from_json(meta, body)
+                notes = tuple(Warning_(**w) for w in json.loads(warnings))
+            except (ValueError, TypeError, KeyError) as exc:
+                self.warn(f"warning: ignoring a damaged cache entry for {source} ({exc})")
+                continue
+            out[source] = CachedArticle(content_hash, article, notes)
+        return out
+
+    def pages(self) -> dict[str, CachedPage]:
+        out = {}
+        for file, fingerprint, page_digest, size, links, modified in self.db.execute("SELECT * FROM pages"):
+            out[file] = CachedPage(
+                fingerprint, page_digest, size, tuple(tuple(x) for x in json.loads(links)),
+                dt.datetime.fromisoformat(modified) if modified else None,
+            )  # fmt: skip
+        return out
+
+    def save(
+        self,
+        articles: Iterable[tuple[str, str, Article, tuple[Warning_, ...]]],
+        gone_articles: Iterable[str],
+        pages: dict[str, CachedPage],
+        gone_pages: Iterable[str],
+        meta: dict[str, str],
+    ) -> None:
+        """Write what changed in one transaction: all of it or none."""
+        with self.db:
+            self.db.executemany("DELETE FROM articles WHERE source = ?", ((s,) for s in gone_articles))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+                (
+                    (source, h, article_to_json(a), json.dumps([dataclasses.asdict(w) for w in notes], ensure_ascii=False), a.body_html)
+                    for source, h, a, notes in articles
+                ),
+            )
+            self.db.executemany("DELETE FROM pages WHERE file = ?", ((f,) for f in gone_pages))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (f, p.fingerprint, p.digest, p.size, json.dumps(p.links, ensure_ascii=False), p.modified.isoformat() if p.modified else "")
+                    for f, p in pages.items()
+                ),
+            )
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+    def close(self) -> None:
+        self.db.close()

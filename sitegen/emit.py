@@ -1,0 +1,113 @@
+"""Render the pages that changed and place every output file in the staging folder.
+
+A file whose bytes did not change is hard-linked from the previous public/
+instead of written, so its modification time stays and a sync moves nothing.
+Workers are forked after the renderer exists: they inherit it, receive page
+descriptions and return small records, never whole pages.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from .cache import CachedPage, digest
+from .parallel import PARALLEL_THRESHOLD, chunks, workers
+from .render import Page, Renderer
+from .urls import output_file
+from .verify import internal_links
+
+
+@dataclass(frozen=True)
+class Placement:
+    stage: Path
+    previous: Path  # the last build's public/ (may not exist)
+    trusted: bool  # the cache describes `previous` exactly
+
+
+def place(placement: Placement, rel: str, data: bytes, known_digest: str | None = None) -> bool:
+    """Put `data` at stage/rel; link the previous file when it holds the same bytes. True if written."""
+    target = placement.stage / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = placement.previous / rel
+    same = False
+    if placement.trusted and known_digest is not None:
+        same = known_digest == digest(data) and old.is_file()
+    elif old.is_file() and old.stat().st_size == len(data):
+        same = old.read_bytes() == data
+    if same and link_file(old, target):
+        return False
+    target.write_bytes(data)
+    return True
+
+
+def link_file(old: Path, target: Path) -> bool:
+    """Share the previous file's inode (same bytes, same mtime); copy if links fail."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, target)
+    except OSError:
+        try:
+            shutil.copy2(old, target)
+        except OSError:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Rendered:
+    file: str
+    record: CachedPage
+    written: bool
+
+
+def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: str | None) -> Rendered:
+    output = renderer.render_page(page)
+    file = output_file(page.path)
+    written = place(placement, file, output.data, known)
+    links = tuple(sorted(internal_links(page.path, output.data.decode("utf-8"), renderer.config.base_path)))
+    record = CachedPage(fingerprint, digest(output.data), len(output.data), links, output.modified)
+    return Rendered(file, record, written)
+
+
+Job = tuple[Page, str, str | None]  # page, fingerprint, digest of its previous output
+
+
+def _work(jobs: list[Job]) -> list[Rendered]:
+    renderer, placement = _inherited[0]
+    return [_render_one(renderer, placement, *job) for job in jobs]
+
+
+# Set in each forked worker by its initializer; the parent never touches it.
+_inherited: list[tuple[Renderer, Placement]] = []
+
+
+def _adopt(renderer: Renderer, placement: Placement) -> None:
+    _inherited.append((renderer, placement))
+
+
+def render_pages(renderer: Renderer, placement: Placement, jobs: list[Job]) -> Iterator[Rendered]:
+    if len(jobs) < PARALLEL_THRESHOLD or workers() == 1:
+        for job in jobs:
+            yield _render_one(renderer, placement, *job)
+        return
+    context = get_context("fork")
+    with ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(renderer, placement)) as pool:
+        for done in pool.map(_work, [list(part) for part in chunks(jobs)]):
+            yield from done
+
+
+def place_tree(placement: Placement, sources: Iterable[Path], into: str) -> tuple[list[str], int]:
+    """Copy static folders (later ones override earlier ones); return files placed and written."""
+    chosen: dict[str, Path] = {}
+    for source in sources:
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                chosen[f"{into}/{path.relative_to(source).as_posix()}"] = path
+    written = sum(place(placement, rel, path.read_bytes()) for rel, path in chosen.items())
+    return sorted(chosen), written

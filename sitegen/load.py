@@ -1,0 +1,96 @@
+"""Load: discover the sources, parse what changed (the rest comes from the cache),
+read the profiles, and build the linked library."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from .cache import BuildCache, CachedArticle, digest
+from .config import Config
+from .content.discover import Sources, discover
+from .content.model import Article, Author, Topic, Warning_
+from .content.parse import Parsed, parse_article
+from .content.profiles import read_author, read_topic
+from .errors import ContentError, Problem
+from .library import build_library
+from .link import Linked, link
+from .parallel import PARALLEL_THRESHOLD, chunks, workers
+
+
+@dataclass
+class Loaded:
+    linked: Linked
+    hashes: dict[str, str]  # source -> content hash
+    fresh: list[tuple[str, str, Article, tuple[Warning_, ...]]]  # parsed this time, for the cache
+    gone: list[str]  # sources the cache knew that no longer exist
+    warnings: list[Warning_] = field(default_factory=list)
+    parsed: int = 0
+    cached: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[Parsed]:
+    root, sources, lang = job
+    base = Path(root)
+    return [parse_article((base / s).read_bytes(), s, lang) for s in sources]
+
+
+def parse_sources(root: Path, sources: tuple[str, ...], lang: str) -> list[Parsed]:
+    if len(sources) < PARALLEL_THRESHOLD or workers() == 1:
+        return _parse_chunk((str(root), sources, lang))
+    jobs = [(str(root), part, lang) for part in chunks(sources)]
+    with ProcessPoolExecutor(workers(), mp_context=get_context("fork")) as pool:
+        return [p for chunk in pool.map(_parse_chunk, jobs) for p in chunk]
+
+
+def _read_profiles(sources: Sources, problems: list[Problem]) -> tuple[list[Author], list[Topic]]:
+    authors, topics = [], []
+    for reader, files, bucket in ((read_author, sources.authors, authors), (read_topic, sources.topics, topics)):
+        for source in files:
+            try:
+                bucket.append(reader(sources.root, source))
+            except ContentError as exc:
+                problems.extend(exc.problems)
+    return authors, topics
+
+
+def load_site(config: Config, include_drafts: bool = False, cache: BuildCache | None = None) -> Loaded:
+    """Everything up to a linked library; raises ContentError with every problem found."""
+    clock = time.perf_counter()
+    sources = discover(config.root)
+    # Content hashes, not modification times, decide what is parsed again.
+    hashes = {s: digest((config.root / s).read_bytes(), config.language) for s in sources.articles}
+    known: dict[str, CachedArticle] = cache.articles() if cache else {}
+    reuse = {s: known[s] for s in sources.articles if s in known and known[s].content_hash == hashes[s]}
+    todo = tuple(s for s in sources.articles if s not in reuse)
+    parsed = parse_sources(config.root, todo, config.language)
+    timings = {"parse": time.perf_counter() - clock}
+
+    problems = [p for item in parsed for p in item.problems]
+    authors, topics = _read_profiles(sources, problems)
+    if problems:
+        raise ContentError(problems)
+    fresh = [(p.article.source, hashes[p.article.source], p.article, p.warnings) for p in parsed if p.article]
+    by_source = {s: c.article for s, c in reuse.items()} | {s: a for s, _, a, _ in fresh}
+    warnings = [w for s in sources.articles for w in (reuse[s].warnings if s in reuse else ())]
+    warnings += [w for p in parsed for w in p.warnings]
+    articles = [by_source[s] for s in sources.articles]
+
+    clock = time.perf_counter()
+    library = build_library(articles, authors, topics, config, include_drafts, warnings)
+    linked = link(library)
+    timings["link"] = time.perf_counter() - clock
+    return Loaded(
+        linked=linked,
+        hashes=hashes,
+        fresh=fresh,
+        gone=[s for s in known if s not in hashes],
+        warnings=warnings,
+        parsed=len(todo),
+        cached=len(reuse),
+        timings=timings,
+    )

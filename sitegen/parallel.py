@@ -1,0 +1,23 @@
+"""How work is split over processes. Forked workers inherit the immutable model,
+so only small job descriptions travel to them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# Below this many items, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+def workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def chunks(items: Sequence[T], per_worker: int = 8) -> list[Sequence[T]]:
+    """Several chunks per worker, so one slow chunk does not idle the others."""
+    size = max(50, len(items) // (workers() * per_worker))
+    return [items[i : i + size] for i in range(0, len(items), size)]
