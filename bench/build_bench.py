@@ -42,6 +42,7 @@ SAMPLE_SECONDS = 0.5
 @dataclass(frozen=True)
 class Run:
     wall: float  # seconds
+    cpu: float  # user + system seconds of the build and its reaped workers
     maxrss_mb: float  # largest single process in the tree
     tree_mb: float  # sampled peak of the tree's summed PSS
     output: str  # the build's stdout and stderr
@@ -165,7 +166,7 @@ def run_build(command: list[str], cwd: Path) -> Run:
         print(f"build failed (exit {proc.returncode}): {' '.join(command)}\n{output[-4000:]}", file=sys.stderr)
         raise SystemExit(1)
     # Linux reports ru_maxrss in KiB.
-    return Run(wall, usage.ru_maxrss / 1024, sampler.peak_kb / 1024, output)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak_kb / 1024, output)
 
 
 def snapshot(out: Path) -> dict[str, int]:
@@ -181,14 +182,20 @@ def print_table(n: int, counts: dict[str, int], full: list[Run], noop: list[Run]
     print()
     print(f"sitegen build: {n} articles, {counts['authors']} authors, {counts['topics']} topics, "
           f"{len(full)} runs each (median / min / max)")
-    header = f"{'':16}{'wall s':>24}{'peak RSS MB':>24}{'tree PSS MB':>24}"
+    header = f"{'':16}{'wall s':>24}{'cpu s':>24}{'peak RSS MB':>24}{'tree PSS MB':>24}"
     print(header)
     print("-" * len(header))
     for name, runs in (("full build", full), ("no-op rebuild", noop)):
-        print(f"{name:16}{describe([r.wall for r in runs], 2):>24}"
+        print(f"{name:16}{describe([r.wall for r in runs], 2):>24}{describe([r.cpu for r in runs], 2):>24}"
               f"{describe([r.maxrss_mb for r in runs], 0):>24}{describe([r.tree_mb for r in runs], 0):>24}")
     ratio = statistics.median(r.wall for r in noop) / statistics.median(r.wall for r in full)
     print(f"no-op / full (median wall): {ratio:.3f}")
+
+
+def load() -> str:
+    # Wall times on a shared 2-core machine mean little without the load
+    # they were measured under; cpu seconds are the steadier figure.
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def tail(text: str, lines: int = 3) -> str:
@@ -247,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.runs):
         clean_build_state(out, corpus)
         full.append(run_build(command, corpus))
-        print(f"full build {i + 1}/{args.runs}: {full[-1].wall:.2f} s", flush=True)
+        print(f"full build {i + 1}/{args.runs}: {full[-1].wall:.2f} s ({load()})", flush=True)
     files = snapshot(out)
     pages = sum(1 for name in files if name.endswith(".html"))
 
@@ -259,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         if i == 0:
             after = snapshot(out)
             rewritten = sum(1 for name, mtime in after.items() if before.get(name) != mtime)
-        print(f"no-op rebuild {i + 1}/{args.runs}: {noop[-1].wall:.2f} s", flush=True)
+        print(f"no-op rebuild {i + 1}/{args.runs}: {noop[-1].wall:.2f} s ({load()})", flush=True)
 
     print_table(args.articles, counts, full, noop)
     print(f"pages: a full build writes {pages} HTML pages ({len(files)} files); "

@@ -1,0 +1,103 @@
+"""Search indexing benchmark: three ways to build the same Pagefind index, side by side.
+
+    python bench/search_bench.py [--articles 10000] [--runs 3]
+
+Over one generated corpus (bench/generate.py) built once by sitegen:
+- model:  sitegen's way, Pagefind's Python API with add_custom_record from the
+          build's records (clitic forms and meta included), nothing re-parsed;
+- html:   the Python API with add_html_file over the built article pages;
+- cli:    the Pagefind CLI (`python -m pagefind --site …`) over the same pages.
+Each is timed end to end (service start to files written); medians, min and
+max of the runs, and each median's ratio to the CLI's, are printed together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import generate  # noqa: E402
+from pagefind.index import PagefindIndex  # noqa: E402
+
+from sitegen.build import build, load  # noqa: E402
+from sitegen.config import load_config  # noqa: E402
+from sitegen.search.pagefind import BATCH, write_pagefind  # noqa: E402
+from sitegen.search.records import records  # noqa: E402
+
+
+def corpus(n: int, workdir: Path) -> Path:
+    root = workdir / f"corpus-{n}"
+    if not (root / generate.MARKER).exists():
+        generate.main([str(n), str(root)])
+    return root
+
+
+async def _html(pages: list[Path], site: Path, output: Path) -> None:
+    async with PagefindIndex({"output_path": str(output)}) as index:
+        for start in range(0, len(pages), BATCH):
+            await asyncio.gather(*(
+                index.add_html_file(content=p.read_text(encoding="utf-8"), url="/" + p.parent.relative_to(site).as_posix() + "/")
+                for p in pages[start : start + BATCH]
+            ))  # fmt: skip
+
+
+def timed(fn) -> float:
+    clock = time.perf_counter()
+    fn()
+    return time.perf_counter() - clock
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "out")
+    args = parser.parse_args(argv)
+
+    root = corpus(args.articles, args.workdir)
+    config = load_config(root / "site.yml")
+    site = args.workdir / f"search-site-{args.articles}"
+    build(config, site, log=lambda _m: None)
+    items = list(records(load(config), config))
+    pages = sorted((site / "articles").glob("*/index.html"))
+    print(f"{len(items)} records, {len(pages)} article pages", flush=True)
+
+    times: dict[str, list[float]] = {"model": [], "html": [], "cli": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        for run in range(args.runs):
+            # Interleaved, so drift in the machine's load touches every method alike.
+            for name in times:
+                target = out / f"{name}-{run}"
+                if name == "model":
+                    seconds = timed(lambda: write_pagefind(items, "ar", target))
+                elif name == "html":
+                    seconds = timed(lambda: asyncio.run(_html(pages, site, target)))
+                else:
+                    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "articles/**/*.html",
+                           "--output-path", str(target), "--force-language", "ar"]  # fmt: skip
+                    seconds = timed(lambda: subprocess.run(cmd, check=True, capture_output=True))
+                times[name].append(seconds)
+                shutil.rmtree(target, ignore_errors=True)
+                print(f"run {run + 1} {name}: {seconds:.2f} s", flush=True)
+    cli = statistics.median(times["cli"])
+    print(f"\n{'method':<8}{'median':>9}{'min':>9}{'max':>9}{'÷ cli':>8}")
+    for name, values in times.items():
+        med = statistics.median(values)
+        print(f"{name:<8}{med:>8.2f}s{min(values):>8.2f}s{max(values):>8.2f}s{med / cli:>8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
