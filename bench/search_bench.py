@@ -32,7 +32,7 @@ from pagefind.index import PagefindIndex  # noqa: E402
 
 from sitegen.build import build, load  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
-from sitegen.search.pagefind import BATCH, write_pagefind  # noqa: E402
+from sitegen.search.pagefind import BATCH, _Service, write_pagefind  # noqa: E402
 from sitegen.search.records import records  # noqa: E402
 
 
@@ -44,12 +44,18 @@ def corpus(n: int, workdir: Path) -> Path:
 
 
 async def _html(pages: list[Path], site: Path, output: Path) -> None:
-    async with PagefindIndex({"output_path": str(output)}) as index:
+    # The same fast-reading service as sitegen's, so only the input differs.
+    service = await _Service().launch()
+    try:
+        index: PagefindIndex = await service.create_index({"output_path": str(output), "force_language": "ar"})
         for start in range(0, len(pages), BATCH):
             await asyncio.gather(*(
                 index.add_html_file(content=p.read_text(encoding="utf-8"), url="/" + p.parent.relative_to(site).as_posix() + "/")
                 for p in pages[start : start + BATCH]
             ))  # fmt: skip
+        await index.write_files(str(output))
+    finally:
+        await service.close()
 
 
 def timed(fn) -> float:

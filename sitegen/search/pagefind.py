@@ -21,6 +21,7 @@ issue 7.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import shutil
@@ -30,6 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pagefind.index import PagefindIndex
+from pagefind.service import PagefindService
 
 from .normalize import clitic_forms
 from .records import Record
@@ -72,9 +74,40 @@ def digest(fields: list[dict], language: str) -> str:
     return h.hexdigest()
 
 
+class _Service(PagefindService):
+    """Pagefind's service, reading answers as they arrive.
+
+    Pagefind 1.5.2's Python client sleeps 0.1 s before reading each answer, so
+    it indexes at most 10 records a second (2,000 records: 229 s against the
+    CLI's 36 s). This loop reads the same comma-separated base64 JSON answers
+    without the sleep and resolves the same futures.
+    """
+
+    async def _wait_for_responses(self) -> None:
+        assert self._backend.stdout is not None
+        while True:
+            raw = await self._backend.stdout.readuntil(b",")
+            answer = json.loads(base64.b64decode(raw[:-1]))
+            if not answer:
+                continue
+            ident = answer.get("message_id")
+            payload = answer["payload"]
+            if ident is None and payload.get("original_message"):
+                ident = json.loads(payload["original_message"]).get("message_id")
+            future = self._responses.get(ident)
+            if future is None or future.done():
+                continue
+            if payload["type"] == "Error":
+                future.set_exception(RuntimeError(f"pagefind: {payload.get('message')}"))
+            else:
+                future.set_result(payload)
+
+
 async def _write(fields: list[dict], language: str, output: Path) -> int:
     count = 0
-    async with PagefindIndex({"output_path": str(output)}) as index:
+    service = await _Service().launch()
+    try:
+        index: PagefindIndex = await service.create_index({"output_path": str(output)})
         pending = []
         for item in fields:
             pending.append(index.add_custom_record(language=language, **item))
@@ -84,6 +117,9 @@ async def _write(fields: list[dict], language: str, output: Path) -> int:
                 pending = []
         await asyncio.gather(*pending)
         count += len(pending)
+        await index.write_files(str(output))
+    finally:
+        await service.close()
     return count
 
 
