@@ -20,7 +20,7 @@ from . import urls
 from .cache import BuildCache, CachedPage, digest
 from .config import Config
 from .content.model import Warning_
-from .emit import Placement, link_file, place, place_tree, render_pages
+from .emit import Placement, keep_unchanged, link_file, place, place_tree, render_pages
 from .errors import ContentError, Problem, SitegenError
 from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
 from .link import Linked
@@ -29,7 +29,7 @@ from .publish import publishing_files
 from .render import Renderer, static_dirs
 from .search import SearchReport, index_search
 from .verify import LinkLedger
-from .write import clean_stale, recover, staging_dir, swap_in
+from .write import clean_stale, commit_in_place, recover, staging_dir, swap_in
 
 MARKER = ".sitegen-build"  # names the build that wrote public/, so the cache can vouch for it
 
@@ -102,8 +102,8 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     site = site_digest(config, include_drafts)
     adigests, pdigests = article_digests(linked, loaded.hashes), profile_digests(linked)
     marker = out / MARKER
-    trusted = marker.is_file() and marker.read_text() == cache.get("generation") != ""
-    known = cache.pages() if trusted else {}
+    in_place = marker.is_file() and marker.read_text() == cache.get("generation") != ""
+    known = cache.pages() if in_place else {}
     reuse: dict[str, CachedPage] = {}
     jobs = []
     for page in pages:
@@ -116,17 +116,18 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             jobs.append((page, fingerprint, old.digest if old else None))
     report.pages, report.rendered = len(pages), len(jobs)
     search_key = digest(site, *sorted(adigests.values()))
-    search_same = trusted and cache.get("search") == search_key
+    search_same = in_place and cache.get("search") == search_key
     report.timings["plan"] = time.perf_counter() - clock
 
     stage = staging_dir(out)
     stage.mkdir(parents=True)
-    placement = Placement(stage, out, trusted)
+    placement = Placement(stage, out, in_place)
     try:
         clock = time.perf_counter()
         records: dict[str, CachedPage] = {}
-        for file, old in reuse.items():
-            link_file(out / file, stage / file)
+        if not in_place:
+            for file in reuse:
+                link_file(out / file, stage / file)
         for done in render_pages(renderer, placement, jobs):
             records[done.file] = done.record
             report.written += done.written
@@ -140,11 +141,13 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         clock = time.perf_counter()
         if search_same:
             search_files = json.loads(cache.get("search_files") or "[]")
-            for rel in search_files:
-                link_file(out / rel, stage / rel)
+            if not in_place:
+                for rel in search_files:
+                    link_file(out / rel, stage / rel)
         else:
             report.search = index_search(linked, config, stage, previous=out if out.is_dir() else None)
             search_files = list(report.search.files)
+            keep_unchanged(placement, search_files)
         files.update(search_files)
         report.timings["search"] = time.perf_counter() - clock
 
@@ -163,30 +166,33 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             raise ContentError(problems)
 
         generation = digest(*sorted(f"{f}:{p.digest}" for f, p in everything.items()), search_key, *sorted(files))
-        if trusted and not jobs and not report.written and search_same and _same_files(out, files):
-            report.unchanged = True  # leave public/ (and every mtime in it) exactly as it is
-            shutil.rmtree(stage, ignore_errors=True)
+        previous_files = set(json.loads(cache.get("files") or "[]")) if in_place else set()
+        gone = previous_files - files
+        clock = time.perf_counter()
+        place(placement, MARKER, generation.encode())
+        if in_place and not gone and not any(stage.iterdir()):
+            report.unchanged = True  # public/ and every mtime in it stay exactly as they were
+            stage.rmdir()
         else:
-            (stage / MARKER).write_text(generation)
-            clock = time.perf_counter()
-            swap_in(stage, out)
-            report.timings["swap"] = time.perf_counter() - clock
+            if in_place:
+                commit_in_place(stage, out, gone, MARKER)
+            else:
+                swap_in(stage, out)
+        report.timings["commit"] = time.perf_counter() - clock
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    # Saved after the swap: a build killed in between leaves a cache that no longer
+    # Saved after the commit: a build killed in between leaves a cache that no longer
     # vouches for public/ (the marker differs), so the next build renders everything.
     cache.save(
         loaded.fresh, loaded.gone, records, [f for f in known if f not in everything],
-        {"generation": generation, "search": search_key, "search_files": json.dumps(search_files)},
+        {
+            "generation": generation, "search": search_key, "search_files": json.dumps(search_files),
+            "files": json.dumps(sorted(files), ensure_ascii=False),
+        },
     )  # fmt: skip
     report.timings["total"] = time.perf_counter() - start
     return report
-
-
-def _same_files(out: Path, files: set[str]) -> bool:
-    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    return present == files | {MARKER}
 
 
 __all__ = ["build", "load", "Report", "SitegenError", "Problem"]

@@ -1,7 +1,8 @@
 """Render the pages that changed and place every output file in the staging folder.
 
-A file whose bytes did not change is hard-linked from the previous public/
-instead of written, so its modification time stays and a sync moves nothing.
+A file whose bytes did not change is not written again, so its modification
+time stays and a sync moves nothing: committed in place it is simply left
+alone; in a whole new tree it is hard-linked from the previous public/.
 Workers are forked after the renderer exists: they inherit it, receive page
 descriptions and return small records, never whole pages.
 """
@@ -27,23 +28,32 @@ from .verify import internal_links
 class Placement:
     stage: Path
     previous: Path  # the last build's public/ (may not exist)
-    trusted: bool  # the cache describes `previous` exactly
+    in_place: bool  # the cache vouches for `previous`: stage only what changed
 
 
 def place(placement: Placement, rel: str, data: bytes, known_digest: str | None = None) -> bool:
-    """Put `data` at stage/rel; link the previous file when it holds the same bytes. True if written."""
-    target = placement.stage / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Stage `data` for `rel` unless the previous build holds the same bytes. True if staged."""
     old = placement.previous / rel
-    same = False
-    if placement.trusted and known_digest is not None:
+    if placement.in_place and known_digest is not None:
         same = known_digest == digest(data) and old.is_file()
-    elif old.is_file() and old.stat().st_size == len(data):
-        same = old.read_bytes() == data
-    if same and link_file(old, target):
+    else:
+        same = old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data
+    target = placement.stage / rel
+    if same and (placement.in_place or link_file(old, target)):
         return False
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return True
+
+
+def keep_unchanged(placement: Placement, files: Iterable[str]) -> None:
+    """Unstage files a stage wrote whole (the search index) whose bytes did not change."""
+    for rel in files:
+        new, old = placement.stage / rel, placement.previous / rel
+        if old.is_file() and new.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            new.unlink()
+            if not placement.in_place:
+                link_file(old, new)
 
 
 def link_file(old: Path, target: Path) -> bool:

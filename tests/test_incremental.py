@@ -1,0 +1,214 @@
+"""The build cache: incremental builds equal clean ones, unchanged files keep
+their inode and mtime, and killed builds or damaged caches never do harm."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest import SITE_YML, Site, article, write_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen.build import build
+from sitegen.config import load_config
+
+BASE_FILES = {
+    "content/authors/hazem.yml": "name: حازم الأمين\nbio: صحافي\n",
+    "content/topics/iraq.yml": "name: العراق\n",
+    **{
+        f"content/articles/a{i}.md": article(
+            f"مقال رقم {i}", f"نص المقال {i}. انظر [السابق](a{max(i - 1, 0)}.md).",
+            date=f"2024-0{1 + i % 3}-1{i}", authors=["hazem" if i % 2 else "رشا الأمير"], topics=["iraq", "لبنان"][: 1 + i % 2],
+        )  # fmt: skip
+        for i in range(6)
+    },
+    "content/articles/undated.md": article("بلا تاريخ", topics=["iraq"]),
+}
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+
+
+def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind writes its index in hash-map order (its issue #638), so two indexes of
+    the same records differ in bytes and file names; everything else must be equal.
+    The marker names the build, so it differs exactly when the index does."""
+    return {f: data for f, data in files.items() if not f.startswith(("pagefind/", ".sitegen-build"))}
+
+
+def clean_build_of(site: Site, tmp: Path) -> dict[str, bytes]:
+    """The same sources built from nothing, in another folder with no cache."""
+    twin = Site(tmp)
+    write_tree(tmp, {p.relative_to(site.root).as_posix(): p.read_bytes() for p in site.root.rglob("*")
+                     if p.is_file() and not p.relative_to(site.root).as_posix().startswith(("public", ".sitegen-cache"))})
+    twin.build()
+    return comparable(twin.files())
+
+
+def test_noop_rebuild_touches_nothing(make_site) -> None:
+    site = make_site(BASE_FILES)
+    first = site.build()
+    assert first.rendered == first.pages and not first.unchanged
+    before = snapshot(site.out)
+    again = site.build()
+    assert again.unchanged and again.rendered == 0 and again.parsed == 0
+    assert snapshot(site.out) == before
+
+
+def test_one_edit_renders_only_what_shows_it(make_site, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = snapshot(site.out)
+    source = site.root / "content/articles/a3.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("مقال رقم 3", "عنوان جديد"), encoding="utf-8")
+    report = site.build()
+    assert report.parsed == 1 and 0 < report.rendered <= report.pages - 8  # the other hubs stay as they were
+    after = snapshot(site.out)
+    changed = {f for f in after if after[f] != before.get(f)}
+    assert "articles/a3/index.html" in changed and "authors/hazem/index.html" in changed
+    assert "archive/2024/02/index.html" not in changed and "topics/index.html" not in changed
+    assert "static/css/site.css" not in changed
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+EDITS = st.sampled_from(
+    ["retitle", "rebody", "add", "delete", "rename_author", "new_profile", "template", "config", "static", "noop"]
+)
+
+
+def apply_edit(site: Site, edit: str, n: int) -> None:
+    articles = sorted((site.root / "content/articles").glob("*.md"))
+    if edit == "retitle" and articles:
+        path = articles[n % len(articles)]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("title: ", f"title: ت{n} ", 1), encoding="utf-8")
+    elif edit == "rebody" and articles:
+        path = articles[n % len(articles)]
+        path.write_text(path.read_text(encoding="utf-8") + f"\nفقرة مضافة {n}.\n", encoding="utf-8")
+    elif edit == "add":
+        write_tree(site.root, {f"content/articles/new{n}.md": article(f"جديد {n}", date=f"2023-05-{1 + n % 27:02d}", topics=["iraq"], authors=["hazem"])})
+    elif edit == "delete" and len(articles) > 2:
+        victim = articles[n % len(articles)]
+        if not any(victim.name in a.read_text(encoding="utf-8") for a in articles if a != victim):
+            victim.unlink()
+    elif edit == "rename_author":
+        write_tree(site.root, {"content/authors/hazem.yml": f"name: حازم {n}\nbio: صحافي\n"})
+    elif edit == "new_profile":
+        write_tree(site.root, {"content/topics/لبنان.yml": f"name: لبنان\ndescription: وصف {n}\n"})
+    elif edit == "template":
+        write_tree(site.root, {"templates/404.html": f'{{% extends "base.html" %}}{{% block main %}}<h1>{n}</h1>{{% endblock %}}'})
+    elif edit == "config":
+        write_tree(site.root, {"site.yml": SITE_YML + f"digits: {'arab' if n % 2 else 'latn'}\n"})
+    elif edit == "static":
+        write_tree(site.root, {"static/extra.txt": f"{n}\n"})
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(EDITS, st.integers(0, 50)), min_size=1, max_size=4))
+def test_incremental_equals_clean_over_random_edits(make_site, tmp_path_factory, edits) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    for step, (edit, n) in enumerate(edits):
+        apply_edit(site, edit, n)
+        site.build()
+        clean = clean_build_of(site, tmp_path_factory.mktemp(f"clean{step}"))
+        assert comparable(site.files()) == clean, f"after {edits[: step + 1]}"
+
+
+KILLER = """
+import os, signal, sys
+from pathlib import Path
+import sitegen.{module} as target
+original = target.{function}
+def killed(*args, **kwargs):
+    {before}
+    os.kill(os.getpid(), signal.SIGKILL)
+target.{function} = killed
+from sitegen.cli import main
+sys.exit(main(["build"]))
+"""
+
+
+def run_killed(site: Site, module: str, function: str, before: str = "pass") -> int:
+    script = textwrap.dedent(KILLER).format(module=module, function=function, before=before)
+    done = subprocess.run([sys.executable, "-c", script], cwd=site.root, capture_output=True, text=True, timeout=120)
+    return done.returncode
+
+
+def test_killed_while_rendering_leaves_public_and_cache_usable(make_site, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = site.files()
+    source = site.root / "content/articles/a1.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("مقال رقم 1", "تعديل"), encoding="utf-8")
+    assert run_killed(site, "emit", "place") == -9
+    assert site.files() == before  # the previous public/ is intact
+    site.build()
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+    assert not list(site.root.glob(".public.*"))
+
+
+COMMIT_KILLER = """
+import os, signal, sys
+real = os.replace
+calls = []
+def replace(a, b):
+    calls.append(a)
+    if len(calls) == 3:  # the journal is in place and one staged file has moved in
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(a, b)
+os.replace = replace
+from sitegen.cli import main
+sys.exit(main(["build"]))
+"""
+
+
+def test_killed_while_committing_is_finished_by_the_next_build(make_site, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    source = site.root / "content/articles/a2.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("مقال رقم 2", "تعديل آخر"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", COMMIT_KILLER], cwd=site.root, capture_output=True, timeout=120)
+    assert done.returncode == -9
+    assert (site.root / ".public.commit.json").exists()
+    site.build()
+    assert not (site.root / ".public.commit.json").exists() and not list(site.root.glob(".public.*"))
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_damaged_or_foreign_cache_is_ignored_with_a_warning(make_site, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    cache = site.root / ".sitegen-cache/cache.sqlite3"
+    for damage in (b"this is not a database" * 100, None):
+        if damage is None:  # a real SQLite file, written by something else
+            import sqlite3
+
+            cache.unlink()
+            db = sqlite3.connect(cache)
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("INSERT INTO meta VALUES ('magic', 'someone-else')")
+            db.commit()
+            db.close()
+        else:
+            cache.write_bytes(damage)
+        messages: list[str] = []
+        build(load_config(site.root / "site.yml"), site.out, log=messages.append)
+        assert any("ignoring the build cache" in m for m in messages), messages
+        assert comparable(site.files()) == clean_build_of(site, tmp_path / f"twin{damage is None}")
+
+
+def test_cache_lives_outside_public_and_can_be_deleted(make_site, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    assert (site.root / ".sitegen-cache").is_dir() and not any("cache" in f for f in site.files())
+    shutil.rmtree(site.root / ".sitegen-cache")
+    before = snapshot(site.out)
+    report = site.build()
+    assert report.rendered == report.pages  # nothing vouched for public/, so everything was rendered
+    assert snapshot(site.out) == before  # and yet no unchanged file was rewritten
