@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
 from . import urls
 from .cache import BuildCache, CachedPage, digest
 from .config import Config
@@ -128,9 +130,13 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         if not in_place:
             for file in reuse:
                 link_file(out / file, stage / file)
+        # A bar on a terminal for long renders; CI and logs get the plain line below.
+        bar = tqdm(total=len(jobs), desc="render", unit="page", disable=len(jobs) < 500 or not sys.stderr.isatty())
         for done in render_pages(renderer, placement, jobs):
             records[done.file] = done.record
             report.written += done.written
+            bar.update()
+        bar.close()
         log(f"render: {len(pages)} pages ({len(jobs)} rendered, {len(reuse)} unchanged)")
         report.timings["render"] = time.perf_counter() - clock
 

@@ -28,9 +28,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     config = _config(args.config, args.base_url)
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
-    report = build(config, out, include_drafts=args.drafts)
+    report = build(config, out, include_drafts=args.drafts, cache_dir=Path(args.cache) if args.cache else None)
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
-    print(f"built {report.articles} articles into {args.out}: {report.pages} pages, {report.static} static files ({timing})")
+    if report.unchanged:
+        outcome = "nothing changed; public/ left as it was"
+    else:
+        outcome = f"{report.rendered} rendered, {report.pages - report.rendered} reused, {report.written} files written"
+    print(f"built {report.articles} articles into {args.out}: {report.pages} pages ({outcome}); {report.static} static files")
+    print(f"time: {timing}")
     if report.undated:
         print(f"{report.undated} undated article(s), listed under the archive's undated section")
     if report.drafts_skipped:
@@ -97,6 +102,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="public", help="output folder (default: public)")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build.add_argument("--base-url", help="publish under this URL instead of site.yml's base_url (e.g. in CI)")
+    build.add_argument("--cache", help="build cache folder (default: .sitegen-cache beside site.yml); safe to delete")
     build.set_defaults(run=cmd_build)
 
     new = sub.add_parser("new", help="create a dated article file ready to fill")
