@@ -1,0 +1,65 @@
+"""Words that carry meaning, for comparing articles: Arabic-normalised, clitics and
+stop words removed.
+
+The folding and clitic rules are the search engine's (`search/normalize.py`), so
+"related" and "search" agree on what counts as the same word: حكومة = حكومه,
+أمريكا = امريكا, والحكومة = الحكومة = حكومة.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_ENTITY_RE = re.compile(r"&#?\w+;")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")  # letters only: numbers relate nothing
+
+# Function words: they are on every page, so they would only add noise and cost
+# to the inverted index. Written as spelled; compared in their folded key form.
+STOP_WORDS_AS_WRITTEN = """
+    في من إلى على عن مع أن إن أو أم ثم لا لم لن ما ماذا متى أين كيف هل قد لقد كان كانت يكون تكون
+    كانوا يكن هو هي هم هن أنا نحن أنت أنتم هذا هذه ذلك تلك هذان هاتان هؤلاء أولئك الذي التي
+    الذين اللذين اللتين اللاتي اللواتي كل بعض غير بين حتى إذا إذ لكن لكنه لأن بأن كما مثل عند
+    عندما منذ خلال بعد قبل حول ضد دون فوق تحت أمام وراء أيضا فقط حيث لدى إلا أي وهو
+    وهي وقد وكان وكانت ولا ولم فيه فيها منه منها عليه عليها إليه إليها له لها لهم به بها بهم
+    عنه عنها هناك هنا ذات ذو قال قالت يقول تقول وقال وأضاف أضاف أكد أشار وفق وفقا نحو
+    سوف سيكون تم يتم جدا الآن اليوم أمس غدا عام عاما سنة سنوات يوم أيام شهر أحد إحدى آخر أخرى
+    the and of to in a is that for on with as by at from it be was are this an or not
+"""
+
+
+def plain_text(html: str) -> str:
+    """The words of rendered HTML: tags and entities dropped."""
+    return _ENTITY_RE.sub(" ", _TAG_RE.sub(" ", html))
+
+
+class Terms:
+    """Text to term counts. One per computation, because it memoises: an archive
+    repeats a few thousand words millions of times, and the clitic rules are
+    regular expressions."""
+
+    def __init__(self) -> None:
+        # Imported here: the search package imports the linking stage, which uses this.
+        from .search.normalize import fold, key
+
+        self._fold, self._key = fold, key
+        self._memo: dict[str, str] = {}
+        self.stop_words = frozenset(key(w) for w in STOP_WORDS_AS_WRITTEN.split())
+
+    def key(self, word: str) -> str:
+        """A word's comparable form: folded, its clitics and article removed."""
+        found = self._memo.get(word)
+        if found is None:
+            found = self._memo[word] = self._key(word)
+        return found
+
+    def counts(self, text: str) -> Counter[str]:
+        """How often each meaningful term occurs in `text`."""
+        counts: Counter[str] = Counter()
+        stop = self.stop_words
+        for word, n in Counter(_WORD_RE.findall(self._fold(text))).items():
+            term = self.key(word)
+            if len(term) > 1 and term not in stop:
+                counts[term] += n
+        return counts

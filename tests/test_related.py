@@ -1,0 +1,97 @@
+"""Related articles (issue 6): rarity-weighted tags, Arabic-normalised text, time, ties."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import article
+
+from sitegen.build import load
+from sitegen.config import load_config
+from sitegen.related import related
+from sitegen.terms import Terms
+
+FILLER = "نص محايد عن موضوع عام {n} بكلمات مختلفة {n}"
+
+
+def _related_ids(site) -> dict[str, tuple[str, ...]]:
+    return load(load_config(site.root / "site.yml")).related
+
+
+def _related_titles(html: str) -> list[str]:
+    section = html.split('<section class="related"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'class="entry-title"><a href="[^"]*" dir="auto">([^<]*)</a>', section)
+
+
+def _fillers(count: int, **meta: object) -> dict[str, str]:
+    return {
+        f"content/articles/f{n:03d}.md": article(f"حشو {n}", FILLER.format(n=f"كلمة{n}"), date="2020-01-01", **meta)
+        for n in range(count)
+    }
+
+
+def test_a_rare_topic_outweighs_a_common_one(make_site) -> None:
+    files = _fillers(30, topics=["عام"])
+    files["content/articles/x.md"] = article("المحور", "أ", date="2020-01-01", topics=["نادر", "عام"])
+    files["content/articles/common.md"] = article("يشارك الشائع", "ب", date="2020-01-01", topics=["عام"])
+    files["content/articles/rare.md"] = article("يشارك النادر", "ج", date="2020-01-01", topics=["نادر"])
+    site = make_site(files)
+    ids = _related_ids(site)["x"]
+    assert ids[0] == "rare"
+    assert len(ids) == 5
+
+
+def test_normalisation_lets_hukuma_match_with_ta_marbuta_or_ha(make_site) -> None:
+    site = make_site(
+        {
+            "content/articles/x.md": article("إعلان", "أعلنت الحكومة خطة الإصلاح الاقتصادي.", date="2021-01-01"),
+            "content/articles/ha.md": article("بيان", "وقالت الحكومه إن خطه الاصلاح الاقتصادى بدأت.", date="2021-01-01"),
+            "content/articles/other.md": article("رياضة", "فاز الفريق بالمباراة النهائية للدوري.", date="2021-01-01"),
+        }
+    )
+    assert _related_ids(site)["x"][0] == "ha"  # "other" shares only the publisher, so it can only come after
+
+
+def test_terms_fold_spelling_clitics_and_stop_words() -> None:
+    terms = Terms()
+    assert terms.counts("الحكومة") == terms.counts("حكومه") == terms.counts("والحكومة") == {"حكومه": 1}
+    assert terms.counts("في من إلى على") == {}
+    assert terms.counts("أمريكا") == terms.counts("امريكا")
+
+
+def test_ties_are_broken_by_id_and_time_is_a_mild_preference(make_site) -> None:
+    body = "مفاوضات الطاقة النووية في فيينا"
+    site = make_site(
+        {
+            "content/articles/x.md": article("المحور", body, date="2022-06-01"),
+            "content/articles/b-same.md": article("نسخة", body, date="2022-06-01"),
+            "content/articles/a-same.md": article("نسخة", body, date="2022-06-01"),
+            "content/articles/0-far.md": article("نسخة", body, date="2010-06-01"),
+        }
+    )
+    assert _related_ids(site)["x"] == ("a-same", "b-same", "0-far")
+
+
+def test_related_is_deterministic_and_never_lists_itself(make_site) -> None:
+    files = {
+        f"content/articles/a{n}.md": article(f"عنوان {n}", f"النفط والغاز في العراق {n % 3}", date=f"2020-01-{n + 1:02d}", topics=["نفط"])
+        for n in range(12)
+    }
+    site = make_site(files)
+    linked = load(load_config(site.root / "site.yml"))
+    first = related(linked.library)
+    assert first == related(linked.library)
+    for ident, ids in first.items():
+        assert ident not in ids
+        assert 0 < len(ids) <= 5
+        assert len(set(ids)) == len(ids)
+
+
+def test_related_section_on_the_article_page(make_site) -> None:
+    files = _fillers(3, topics=["عام"])
+    files["content/articles/x.md"] = article("المحور", "نص", date="2020-01-02", topics=["عام"])
+    site = make_site(files)
+    site.build()
+    html = site.page("articles/x/")
+    assert '<section class="related"' in html
+    assert sorted(_related_titles(html)) == ["حشو 0", "حشو 1", "حشو 2"]
