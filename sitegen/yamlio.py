@@ -21,7 +21,8 @@ except AttributeError:  # PyYAML built without libyaml
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     """The safe loader, except that a date-shaped value which is no real date
-    (2024-13-45) stays text, so the caller reports it at its key's line."""
+    (2024-13-45) stays text, so the caller reports it at its key's line, and
+    that a key given twice is an error (YAML would silently keep the last)."""
 
 
 def _timestamp(loader: Any, node: yaml.Node) -> Any:
@@ -31,7 +32,20 @@ def _timestamp(loader: Any, node: yaml.Node) -> Any:
         return loader.construct_scalar(node)
 
 
+def _mapping(loader: Any, node: yaml.MappingNode) -> dict:
+    first: dict[Any, yaml.Mark] = {}
+    for key_node, _value in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        if key in first:
+            raise yaml.constructor.ConstructorError("first given", first[key], f"`{key}` is given twice", key_node.start_mark)
+        first[key] = key_node.start_mark
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=True)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
 def load_yaml(text: str, path: Path | str, first_line: int = 1, what: str = "YAML") -> Any:
@@ -45,12 +59,13 @@ def load_yaml(text: str, path: Path | str, first_line: int = 1, what: str = "YAM
         context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and context_mark is not None and context_mark.line + first_line != line:
             # An unclosed bracket or quote is found where the text ends: say where it opened.
-            reason += f" ({context} that starts on line {first_line + context_mark.line})"
+            reason += f" ({context} on line {first_line + context_mark.line})"
+        twice = "given twice" in reason
         raise ContentError(
             Problem(
                 f"{path}:{line}",
-                f"malformed {what}: {reason}",
-                "check indentation and quoting; a value holding ':' or '#' needs quotes",
+                f"{'duplicate key in' if twice else 'malformed'} {what}: {reason}",
+                "keep one of the two" if twice else "check indentation and quoting; a value holding ':' or '#' needs quotes",
             )
         ) from None
 

@@ -26,3 +26,13 @@ def test_links_to_articles_become_references() -> None:
     assert refs == ("content/articles/2024/other.md", "content/articles/2020/x.md")
     assert f'href="{REF_SCHEME}:content/articles/2020/x.md#part"' in html
     assert 'href="https://e.org/a.md"' in html
+
+
+def test_a_front_matter_key_given_twice_is_an_error_at_its_line() -> None:
+    from sitegen.content.parse import parse_article
+
+    parsed = parse_article("---\ntitle: أ\ndate: 2024-01-01\ntitle: ب\n---\nنص\n".encode(), "content/articles/a.md", "ar")
+    assert parsed.article is None
+    (problem,) = parsed.problems
+    assert problem.where == "content/articles/a.md:4"
+    assert "`title` is given twice (first given on line 2)" in problem.message and problem.fix
