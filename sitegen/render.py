@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -112,6 +113,30 @@ class Views:
         return text_direction(lang)
 
 
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def display_url(url: str) -> str:
+    """A URL as a reader reads it: percent-escaped UTF-8 letters shown as letters.
+
+    Only for the link text; the href keeps the encoded URL. ASCII, spaces, controls
+    and bidi marks stay escaped, and so does anything that is not valid UTF-8, so the
+    text never hides or reorders where the link goes.
+    """
+
+    def decode(run: re.Match[str]) -> str:
+        try:
+            text = bytes.fromhex(run.group(0).replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return run.group(0)
+        return "".join(
+            c if ord(c) > 0x7F and unicodedata.category(c)[0] not in "CZ" else "".join(f"%{b:02X}" for b in c.encode())
+            for c in text
+        )
+
+    return _ESCAPES.sub(decode, url)
+
+
 def make_environment(config: Config) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
@@ -121,6 +146,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals.update(urls=urls, site=config)
+    env.filters["display_url"] = display_url
     return env
 
 

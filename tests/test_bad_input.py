@@ -15,6 +15,7 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import Problem, SitegenError
+from sitegen.render import display_url
 
 # A site that builds; every test breaks it, so a failure can only come from the breakage.
 GOOD = {
@@ -263,3 +264,18 @@ def test_unknown_front_matter_key_is_a_warning_not_an_error(make_site, monkeypat
     captured = capsys.readouterr()
     assert f"{where}: warning: unknown front matter key `autors`; did you mean `authors`?" in captured.err
     assert "1 warning(s)" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://daraj.media/%d9%85%d8%b3%d9%8a%d8%b1%d8%a7%d8%aa/", "https://daraj.media/مسيرات/"),
+        # Spaces, slashes and bidi marks stay escaped: decoded, they would hide or reorder the address.
+        ("https://x.org/a%20b%2F%E2%80%8F%d8%a7", "https://x.org/a%20b%2F%E2%80%8Fا"),
+        # Not UTF-8 (a Windows-1256 slug): left exactly as written.
+        ("https://x.org/%e3%d3%ed%d1%c9", "https://x.org/%e3%d3%ed%d1%c9"),
+        ("https://x.org/%d8", "https://x.org/%d8"),
+    ],
+)
+def test_source_link_text_decodes_only_what_is_safe_to_show(url: str, shown: str) -> None:
+    assert display_url(url) == shown

@@ -6,41 +6,17 @@ One browser and one built site serve the whole module, so it stays fast.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 import struct
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import unquote
 
 import pytest
+from browser_support import Server, Tab, launch, marks, serve, tab
 from conftest import SITE_YML, Site, article
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-try:
-    from playwright.sync_api import Browser, Page, Route, sync_playwright
-except ImportError as exc:  # pragma: no cover - depends on the machine
-    pytestmark = [pytest.mark.browser, pytest.mark.skip(reason=f"playwright for Python is not importable: {exc}")]
-else:
-    pytestmark = [
-        pytest.mark.browser,
-        pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is absent; run `make browser`"),
-    ]
+pytestmark = marks()
 
 # SITE_YML publishes under https://example.org/archive/; serving the same sub-path, as
 # GitHub Pages would, is what makes relative and root-relative links really exercised.
@@ -81,27 +57,12 @@ FILES = {
         authors=["Jane Doe"],
         topics=["iraq"],
     ),
+    # The oldest article: with it, the Arabic one has both neighbours and each end has one.
+    "content/articles/older.md": article("الفصائل والدولة", "منذ عام 2019 والفصائل تراكم سلاحها.", date="2021-11-01", authors=["hazem"]),
 }
 AR_PATH = f"articles/{AR_FILE}/"
+OLDER_PATH = "articles/older/"
 EN_PATH = "articles/english/"
-
-
-@dataclass
-class Server:
-    origin: str
-    served: list[tuple[str, int]] = field(default_factory=list)  # (path, status), in order
-
-    def url(self, path: str) -> str:
-        return self.origin + quote(BASE + path)
-
-
-@dataclass
-class Visit:
-    page: Page
-    requests: list[str] = field(default_factory=list)
-    foreign: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -115,89 +76,34 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(public: Path) -> Iterator[Server]:
-    # The document root holds only archive/ -> public/, so anything outside the base path 404s.
-    www = public.parent / "www"
-    www.mkdir()
-    (www / BASE.strip("/")).symlink_to(public, target_is_directory=True)
-    record: list[tuple[str, int]] = []
-
-    class Handler(SimpleHTTPRequestHandler):
-        def log_request(self, code: object = "-", size: object = "-") -> None:
-            record.append((self.path, int(getattr(code, "value", code))))
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-            if code != 404 or self.command != "GET":
-                return super().send_error(code, message, explain)
-            body = (public / "404.html").read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(www)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", record)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(public, BASE) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
-def browser(public: Path) -> Iterator[Browser]:
-    # Playwright's sync API keeps an asyncio loop running in this thread, and the build
-    # may use asyncio.run (the search index), so the site is built before it starts.
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(public: Path) -> Iterator:
+    with launch() as chromium:  # after `public`: the site is built before Playwright starts
+        yield chromium
 
 
 @pytest.fixture(scope="module")
-def tab(browser: Browser, server: Server) -> Iterator[Visit]:
+def page_tab(browser, server: Server) -> Iterator[Tab]:
     """One page for the module (a new context costs ~0.5 s here); `visit` resets it per test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    seen = Visit(page)
-
-    def guard(route: Route) -> None:
-        target = route.request.url
-        if target.startswith(server.origin + "/") or target.startswith(("data:", "blob:", "file:")):
-            route.continue_()
-        else:
-            seen.foreign.append(target)
-            route.abort()
-
-    context.route("**/*", guard)
-    page.on("request", lambda request: seen.requests.append(request.url))
-    page.on("console", lambda msg: seen.console_errors.append(f"{msg.text} @ {msg.location}") if msg.type == "error" else None)
-    page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
-    try:
+    with tab(browser, (server.origin + "/", "file:")) as seen:
         yield seen
-    finally:
-        context.close()
 
 
 @pytest.fixture
-def visit(tab: Visit) -> Callable[..., Visit]:
+def visit(page_tab: Tab) -> Callable[..., Tab]:
     """Load a URL at a viewport and colour scheme; every request is recorded, foreign ones aborted."""
 
-    def open_(url: str, width: int = 1280, height: int = 900, color_scheme: str = "light") -> Visit:
-        for log in (tab.requests, tab.foreign, tab.console_errors, tab.page_errors):
-            log.clear()
-        tab.page.set_viewport_size({"width": width, "height": height})
-        tab.page.emulate_media(color_scheme=color_scheme)
-        tab.page.goto(url, wait_until="load")
-        tab.page.evaluate("document.fonts.ready.then(() => true)")
-        return tab
+    def open_(url: str, width: int = 1280, height: int = 900, color_scheme: str = "light") -> Tab:
+        page_tab.clear()
+        page_tab.page.set_viewport_size({"width": width, "height": height})
+        page_tab.page.emulate_media(color_scheme=color_scheme)
+        page_tab.page.goto(url, wait_until="load")
+        page_tab.page.evaluate("document.fonts.ready.then(() => true)")
+        return page_tab
 
     return open_
 
@@ -269,7 +175,7 @@ def test_no_console_errors_and_no_request_outside_the_site(visit, server) -> Non
         local = [u for u in seen.requests if u.startswith(server.origin)]
         assert any(u.endswith("/static/css/site.css") for u in local), f"{path}: stylesheet never requested"
         assert len(local) == len(seen.requests)
-    failed = [(p, status) for p, status in server.served[first:] if status >= 400 and not p.endswith("favicon.ico")]
+    failed = [(p, status) for p, status in server.served[first:] if status >= 400]  # the icon link spares /favicon.ico
     assert failed == []
 
 
@@ -401,3 +307,80 @@ def test_404_page_is_styled_at_any_depth(visit, server) -> None:
     assert home == server.origin + BASE
     assert [e for e in seen.console_errors if "404" not in e] == []  # the page itself is a 404
     assert seen.foreign == []
+
+
+RECTS = """(selectors) => Object.fromEntries(selectors.map(s => {
+  const el = document.querySelector(s);
+  if (!el) return [s, null];
+  const r = el.getBoundingClientRect(), st = getComputedStyle(el);
+  return [s, {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width,
+              innerLeft: r.left + parseFloat(st.paddingLeft), innerRight: r.right - parseFloat(st.paddingRight)}];
+}))"""
+
+
+def near(a: float, b: float, slack: float = 2) -> bool:
+    return abs(a - b) <= slack
+
+
+def test_source_link_shows_the_decoded_address_and_keeps_the_encoded_href(visit, server) -> None:
+    page = visit(server.url(AR_PATH), width=360, height=740).page
+    source = FILES[f"content/articles/{AR_FILE}.md"].split("source_url: ")[1].split("\n")[0]
+    link = page.evaluate("(() => { const a = document.querySelector('.source a'); return [a.getAttribute('href'), a.textContent]; })()")
+    assert link[0] == source, "the href must stay the exact encoded URL"
+    # A reader sees the Arabic slug, not %d9%85%d8%b3…
+    assert link[1] == unquote(source) and "%" not in link[1]
+    # Decoded, it is short enough to stay inside the column at phone width.
+    boxes = page.evaluate(RECTS, [".source a", ".article"])
+    assert boxes[".source a"]["left"] >= boxes[".article"]["left"] - 1 and boxes[".source a"]["right"] <= boxes[".article"]["right"] + 1
+
+
+def prev_next(page) -> dict:
+    return page.evaluate(RECTS, [".article", ".prev-next", ".prev-next .older", ".prev-next .newer", ".older .label", ".newer .label"])
+
+
+def test_previous_article_is_at_the_right_and_next_at_the_left_in_arabic(visit, server) -> None:
+    # Arabic reads right to left: السابق (older) at the start, التالي (newer) at the end, as the pagination does.
+    boxes = prev_next(visit(server.url(AR_PATH)).page)
+    older, newer, column = boxes[".prev-next .older"], boxes[".prev-next .newer"], boxes[".prev-next"]
+    assert older["left"] > newer["right"], "the previous article should sit to the right of the next one"
+    assert near(older["right"], column["right"]) and near(newer["left"], column["left"])
+    assert near(older["top"], newer["top"]), "side by side at 1280px"
+    # Each label hugs the outer edge of its box: right for السابق, left for التالي.
+    assert near(boxes[".older .label"]["right"], older["innerRight"])
+    assert near(boxes[".newer .label"]["left"], newer["innerLeft"])
+
+
+def test_a_lone_previous_or_next_link_keeps_its_side(visit, server) -> None:
+    # The oldest article has only a next link: it stays in the left (end) half, aligned left.
+    boxes = prev_next(visit(server.url(OLDER_PATH)).page)
+    assert boxes[".prev-next .older"] is None
+    newer, column = boxes[".prev-next .newer"], boxes[".prev-next"]
+    assert near(newer["left"], column["left"]) and newer["right"] < (column["left"] + column["right"]) / 2
+    assert near(boxes[".newer .label"]["left"], newer["innerLeft"])
+    # The newest (English) article has only a previous link: right half, aligned right.
+    boxes = prev_next(visit(server.url(EN_PATH)).page)
+    assert boxes[".prev-next .newer"] is None
+    older, column = boxes[".prev-next .older"], boxes[".prev-next"]
+    assert near(older["right"], column["right"]) and older["left"] > (column["left"] + column["right"]) / 2
+    assert near(boxes[".older .label"]["right"], older["innerRight"])
+
+
+def test_related_and_prev_next_line_up_with_an_english_article(visit, server) -> None:
+    # The blocks after the article are Arabic (right to left) but must share the English
+    # article's column: same left and right edges, not pushed to the right of main.
+    boxes = visit(server.url(EN_PATH)).page.evaluate(RECTS, [".article", ".related", ".prev-next"])
+    article_box = boxes[".article"]
+    for block in (".related", ".prev-next"):
+        assert near(boxes[block]["left"], article_box["left"]) and near(boxes[block]["right"], article_box["right"]), (block, boxes)
+
+
+@pytest.mark.parametrize("path", ["", EN_PATH])
+def test_header_search_form_fits_at_360px(visit, server, path) -> None:
+    page = visit(server.url(path), width=360, height=740).page
+    boxes = page.evaluate(RECTS, [".site-header", ".site-search", ".site-search input", ".site-search button"])
+    header, form = boxes[".site-header"], boxes[".site-search"]
+    field, button = boxes[".site-search input"], boxes[".site-search button"]
+    for part in (form, field, button):
+        assert part["left"] >= header["innerLeft"] - 1 and part["right"] <= header["innerRight"] + 1, boxes
+    assert near(field["top"], button["top"], 4), "the button wrapped under the field"
+    assert field["width"] >= 150, "the field is too narrow to type a query"
