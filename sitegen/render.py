@@ -176,7 +176,8 @@ class Renderer:
         lang = context.pop("lang", self.config.language)
         html = self.env.get_template(template).render(
             v=self.views, link=link, entry=partial(self.entry, root), page_path=path, lang=lang,
-            dir=text_direction(lang), canonical=self._canonical(path), feed=feed or self._feed(), **context,
+            dir=text_direction(lang), canonical=self._canonical(path), feed=feed or self._feed(),
+            asset=partial(urls.asset, root), **context,
         )  # fmt: skip
         return Output(path, html.encode("utf-8"), modified)
 
@@ -307,7 +308,7 @@ class Renderer:
         base = self.config.base_path
         html = self.env.get_template("404.html").render(
             v=self.views, link=partial(urls.root_relative, base), entry=partial(self.entry, base), page_path=page.path,
-            lang=self.config.language, dir=self.config.dir, canonical="", feed="",
+            lang=self.config.language, dir=self.config.dir, canonical="", feed="", asset=partial(urls.asset, base),
         )  # fmt: skip
         return Output(page.path, html.encode("utf-8"))
 

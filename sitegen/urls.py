@@ -74,6 +74,15 @@ def from_root(root: str, to_path: str) -> str:
     return (root + to_path) or "./"
 
 
+def is_external(value: str) -> bool:
+    return "://" in value or value.startswith(("data:", "//"))
+
+
+def asset(root: str, value: str) -> str:
+    """An image or file named in content: a full URL as written, else a path from the site root."""
+    return value if is_external(value) else from_root(root, value.lstrip("/"))
+
+
 def absolute(base_url: str, path: str) -> str:
     """A full URL for feeds and canonical links; non-ASCII is percent-encoded."""
     base = base_url if base_url.endswith("/") else base_url + "/"

@@ -104,7 +104,9 @@ def test_head_metadata_and_json_ld(make_site) -> None:
     assert '<link rel="canonical" href="https://example.github.io/daraj-archive/articles/a/">' in html
     assert '<meta property="og:locale" content="ar_AR">' in html
     assert '<meta property="og:type" content="article">' in html
-    assert '<meta name="twitter:card"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    logo = "https://example.github.io/daraj-archive/static/logo.png"
+    assert f'<meta property="og:image" content="{logo}">' in html and f'<meta name="twitter:image" content="{logo}">' in html
     assert "<b onclick" not in html and "&lt;/script&gt;" in html  # the title is escaped everywhere
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(scripts) == 1  # the title's </script> did not close it early
