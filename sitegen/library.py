@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from .aliases import alias_targets
 from .arabic import slugify, strip_tashkeel
 from .config import Config
 from .content.frontmatter import split_front_matter
@@ -43,14 +44,14 @@ def _name_key(name: str) -> str:
     return strip_tashkeel(name).casefold().strip()
 
 
-def _resolver(profiles: dict[str, Author] | dict[str, Topic]):
+def _resolver(profiles: dict[str, Author] | dict[str, Topic], aliases: dict[str, str]):
     by_name = {_name_key(p.name): p.id for p in profiles.values()}
 
     def resolve(written: str) -> str:
         ident = slugify(written)
         if ident in profiles:
             return ident
-        return by_name.get(_name_key(written), ident)
+        return by_name.get(_name_key(written)) or aliases.get(_name_key(written)) or aliases.get(ident, ident)
 
     return resolve
 
@@ -65,13 +66,15 @@ def build_library(
 ) -> Library:
     author_map: dict[str, Author] = {a.id: a for a in authors}
     topic_map: dict[str, Topic] = {t.id: t for t in topics}
-    resolve_author = _resolver(author_map)
-    resolve_topic = _resolver(topic_map)
+    problems: list[Problem] = []
+    resolve_author = _resolver(author_map, alias_targets(author_map, _name_key, config.root, problems))
+    resolve_topic = _resolver(topic_map, alias_targets(topic_map, _name_key, config.root, problems))
+    if problems:
+        raise ContentError(problems)
     publisher = config.publisher.name or config.title
     publisher_id = slugify(publisher)
 
     kept = sorted((a for a in articles if include_drafts or not a.draft), key=sort_key)
-    problems: list[Problem] = []
     seen: dict[str, Article] = {}
     article_authors: dict[str, tuple[str, ...]] = {}
     article_topics: dict[str, tuple[str, ...]] = {}

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from . import related as related_mod
 from . import taxonomy
+from .crossrefs import Teaser, backlinks, resolve_teasers
+from .hubs import Hub, hubs
 from .content.model import Library
 from .errors import ContentError, Problem, located
 
@@ -21,6 +23,10 @@ class Linked:
     archive: taxonomy.Archive
     related: dict[str, tuple[str, ...]]
     neighbours: dict[str, tuple[str | None, str | None]]
+    teasers: dict[str, tuple[Teaser, ...]]  # imported "read also", resolved where archived
+    backlinks: dict[str, tuple[str, ...]]  # article id -> ids of articles linking to it
+    author_hubs: dict[str, Hub]
+    topic_hubs: dict[str, Hub]
 
 
 def link(library: Library) -> Linked:
@@ -38,6 +44,8 @@ def link(library: Library) -> Linked:
                 )
     if problems:
         raise ContentError(problems)
+    teasers = resolve_teasers(library)
+    author_hubs, topic_hubs = hubs(library)
     return Linked(
         library=library,
         by_author=taxonomy.by_author(library),
@@ -45,4 +53,8 @@ def link(library: Library) -> Linked:
         archive=taxonomy.archive(library),
         related=related_mod.related(library),
         neighbours=taxonomy.neighbours(library),
+        teasers=teasers,
+        backlinks=backlinks(library, teasers),
+        author_hubs=author_hubs,
+        topic_hubs=topic_hubs,
     )

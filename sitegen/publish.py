@@ -84,7 +84,9 @@ def feeds(config: Config, linked: Linked) -> Iterator[tuple[str, bytes]]:
 def sitemaps(config: Config, pages: Iterable[tuple[str, dt.datetime | None]]) -> Iterator[tuple[str, bytes]]:
     """sitemap.xml, or a sitemap index with numbered parts past the protocol's limit."""
     ET.register_namespace("", SITEMAP)
-    listed = list(pages)
+    # Folder pages only: not the citations and data files beside them, nor the index
+    # pages re-sorted by count (the same list as the folder's own page).
+    listed = [(path, modified) for path, modified in pages if path == "" or path.endswith("/")]
     chunks = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
     names = ["sitemap.xml"] if len(chunks) == 1 else [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
     for name, chunk in zip(names, chunks):

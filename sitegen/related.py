@@ -26,9 +26,13 @@ from .content.model import Article, Library
 from .terms import Terms, plain_text
 
 LIMIT = 5
-TOP_TERMS = 24  # terms per article in the inverted index
-MAX_POSTING = 600  # longer term or tag lists are not walked for candidates
+TOP_TERMS = 16  # terms per article in the inverted index
+MAX_POSTING = 400  # longer term lists are not walked: the word is too common to tell
+BUDGET = 1200  # posting entries walked per article, rarest terms first
+CANDIDATES = 40  # best text matches given a full score
+SMALL_TAG = 40  # all members of a tag this small are candidates
 TITLE_BOOST = 3  # a title word counts as this many body words
+BODY_CHARS = 2500  # of the body's text: a news story says what it is about first, and tokenising is the cost
 TAG_WEIGHT = 0.6  # a tag on two articles only, against a perfect text match (1.0)
 TIME_WEIGHT = 0.15  # the most time can take off a score
 TIME_HALF_LIFE_DAYS = 365.0
@@ -40,34 +44,36 @@ class _Vector:
     terms: tuple[tuple[str, float], ...]  # the heaviest terms, L2-normalised weights
 
 
+def _heaviest(weighted: tuple[float, str]) -> tuple[float, str]:
+    return (-weighted[0], weighted[1])
+
+
 def _vectors(articles: tuple[Article, ...]) -> list[_Vector]:
-    """TF-IDF (log-scaled term frequency) over title and body, pruned to TOP_TERMS."""
+    """TF-IDF (log-scaled term frequency) over title, summary and the body's opening, pruned to TOP_TERMS."""
     terms_of = Terms()
     counts: list[Counter[str]] = []
     df: Counter[str] = Counter()
     for article in articles:
-        terms = terms_of.counts(plain_text(article.body_html))
+        terms = terms_of.counts(plain_text(article.body_html[: BODY_CHARS * 2])[:BODY_CHARS])
         for term, n in terms_of.counts(f"{article.title} {article.summary}").items():
             terms[term] += TITLE_BOOST * n
         counts.append(terms)
         df.update(terms.keys())
     total = len(articles)
     idf = {term: math.log((total + 1) / n) for term, n in df.items()}
+    tf = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]  # most counts are small: look them up
     vectors = []
     for terms in counts:
-        weights = [(term, (1.0 + math.log(n)) * idf[term]) for term, n in terms.items()]
-        norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
+        weights = [((tf[n] if n < 64 else 1.0 + math.log(n)) * idf[term], term) for term, n in terms.items()]
+        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
         # Heaviest first, ties by term, so pruning is deterministic.
-        top = heapq.nsmallest(TOP_TERMS, weights, key=lambda tw: (-tw[1], tw[0]))
-        vectors.append(_Vector(tuple((t, w / norm) for t, w in top if w > 0)))
+        top = sorted(weights, key=_heaviest)[:TOP_TERMS] if len(weights) > TOP_TERMS else sorted(weights, key=_heaviest)
+        vectors.append(_Vector(tuple((t, w / norm) for w, t in top if w > 0)))
     return vectors
 
 
-def _time_factor(one: Article, two: Article) -> float:
-    if one.date is None or two.date is None:
-        return 1.0 - TIME_WEIGHT
-    days = abs((one.date - two.date).total_seconds()) / 86400.0
-    return 1.0 - TIME_WEIGHT + TIME_WEIGHT * 0.5 ** (days / TIME_HALF_LIFE_DAYS)
+def _days(article: Article) -> float | None:
+    return article.date.timestamp() / 86400.0 if article.date else None
 
 
 def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
@@ -83,6 +89,7 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
             members.setdefault(tag, []).append(rank)  # ascending: newest first
     scale = math.log(total + 1) or 1.0
     tag_weight = {tag: TAG_WEIGHT * math.log((total + 1) / len(ranks)) / scale for tag, ranks in members.items()}
+    days = [_days(a) for a in articles]
 
     vectors = _vectors(articles)
     postings: dict[str, list[tuple[int, float]]] = {}
@@ -92,32 +99,43 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
 
     result: dict[str, tuple[str, ...]] = {}
     for rank, article in enumerate(articles):
-        text: dict[int, float] = {}
-        for term, weight in vectors[rank].terms:
-            posting = postings[term]
-            if len(posting) > MAX_POSTING:
-                continue
-            for other, other_weight in posting:
-                text[other] = text.get(other, 0.0) + weight * other_weight
-        candidates = set(text)
+        text = _text_scores(vectors[rank], postings)
+        text.pop(rank, None)
+        # Full scores only for the best text matches and the members of small tags.
+        candidates = set(heapq.nlargest(CANDIDATES, text, key=text.__getitem__))
         tags = tags_of[rank]
         for tag in sorted(tags):
-            if len(members[tag]) <= MAX_POSTING:
+            if len(members[tag]) <= SMALL_TAG:
                 candidates.update(members[tag])
         candidates.discard(rank)
 
         scored = []
         for other in candidates:
-            shared = tags & tags_of[other]
-            score = sum(tag_weight[t] for t in shared) + text.get(other, 0.0)
+            score = sum(tag_weight[t] for t in tags & tags_of[other]) + text.get(other, 0.0)
             if score > 0:
-                score *= _time_factor(article, articles[other])
+                one, two = days[rank], days[other]
+                near = 0.0 if one is None or two is None else 0.5 ** (abs(one - two) / TIME_HALF_LIFE_DAYS)
+                score *= 1.0 - TIME_WEIGHT + TIME_WEIGHT * near
                 scored.append((-round(score, _ROUND), articles[other].id, other))
         chosen = [other for _, _, other in heapq.nsmallest(limit, scored)]
         if len(chosen) < limit and tags:
             chosen += _fill(rank, chosen, [members[t] for t in sorted(tags)], limit)
         result[article.id] = tuple(articles[r].id for r in chosen)
     return result
+
+
+def _text_scores(vector: _Vector, postings: dict[str, list[tuple[int, float]]]) -> dict[int, float]:
+    """Dot products with the articles sharing a term, rarest terms first, within a budget."""
+    scores: dict[int, float] = {}
+    get = scores.get
+    budget = BUDGET
+    for length, term, weight in sorted((len(postings[t]), t, w) for t, w in vector.terms):
+        if length > MAX_POSTING or length > budget:
+            break
+        budget -= length
+        for other, other_weight in postings[term]:
+            scores[other] = get(other, 0.0) + weight * other_weight
+    return scores
 
 
 def _fill(rank: int, chosen: list[int], lists: list[list[int]], limit: int) -> list[int]:

@@ -18,13 +18,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import urls
-from .arabic import format_date, format_number, month_name
+from . import cite, dataset, urls
+from .arabic import format_date, format_number, month_name, slugify
 from .config import Config, text_direction
 from .content.markdown import REF_SCHEME
 from .content.model import Article, Author, Topic
 from .link import Linked
+from .collation import ALPHABET, LETTER_LABELS, initial, sort_key
+from .hubs import by_year
 from .metadata import json_ld
+from .provenance import provenance
 from .publish import feed_path
 from .taxonomy import Pager, paginate
 
@@ -76,6 +79,9 @@ def static_dirs(config: Config) -> list[Path]:
 ROOT_MARK = "\ue000root\ue000"
 
 _REF_RE = re.compile(f'href="{REF_SCHEME}:([^"#]*)(#[^"]*)?"')
+
+
+ALPHABET_BAR = tuple((letter, LETTER_LABELS.get(letter, letter)) for letter in ALPHABET)
 
 
 class Views:
@@ -198,16 +204,22 @@ class Renderer:
         plan: list[Page] = []
         latest = tuple(a.id for a in lib.articles[: cfg.per_page.home])
         plan.append(Page(urls.HOME, "home", (), latest))
-        plan.append(Page(urls.AUTHORS, "authors", _counts(lib.authors, linked.by_author), (), tuple(f"author:{i}" for i in lib.authors)))
+        for path, order in ((urls.AUTHORS, "name"), (urls.AUTHORS_BY_COUNT, "count")):
+            plan.append(Page(path, "authors", (order, _counts(lib.authors, linked.by_author)), (), tuple(f"author:{i}" for i in lib.authors)))
         for ident in lib.authors:
             for pager in paginate(linked.by_author.get(ident, ()), cfg.per_page.author):
-                key = (ident, pager.number, pager.count, len(linked.by_author.get(ident, ())))
-                plan.append(Page(urls.author(ident, pager.number), "author", key, pager.items, (f"author:{ident}",)))
-        plan.append(Page(urls.TOPICS, "topics", _counts(lib.topics, linked.by_topic), (), tuple(f"topic:{i}" for i in lib.topics)))
+                hub = linked.author_hubs[ident]
+                key = (ident, pager.number, pager.count, len(linked.by_author.get(ident, ())), hub)
+                names = (f"author:{ident}", *(f"topic:{t}" for t, _ in hub.top))
+                plan.append(Page(urls.author(ident, pager.number), "author", key, pager.items, names))
+        for path, order in ((urls.TOPICS, "name"), (urls.TOPICS_BY_COUNT, "count")):
+            plan.append(Page(path, "topics", (order, _counts(lib.topics, linked.by_topic)), (), tuple(f"topic:{i}" for i in lib.topics)))
         for ident in lib.topics:
             for pager in paginate(linked.by_topic.get(ident, ()), cfg.per_page.topic):
-                key = (ident, pager.number, pager.count, len(linked.by_topic.get(ident, ())))
-                plan.append(Page(urls.topic(ident, pager.number), "topic", key, pager.items, (f"topic:{ident}",)))
+                hub = linked.topic_hubs[ident]
+                key = (ident, pager.number, pager.count, len(linked.by_topic.get(ident, ())), hub)
+                names = (f"topic:{ident}", *(f"author:{a}" for a, _ in hub.top), *(f"topic:{t}" for t, _ in hub.companions))
+                plan.append(Page(urls.topic(ident, pager.number), "topic", key, pager.items, names))
         months = tuple((y, m, len(ids)) for (y, m), ids in linked.archive.months.items())
         plan.append(Page(urls.ARCHIVE, "archive", (months, len(linked.archive.undated))))
         for year in linked.archive.years:
@@ -226,15 +238,40 @@ class Renderer:
             ident = article.id
             older, newer = linked.neighbours.get(ident, (None, None))
             refs = tuple(lib.by_source[r] for r in article.refs)
-            shows = (ident, *linked.related.get(ident, ()), *(n for n in (older, newer) if n), *refs)
-            plan.append(Page(urls.article(ident), "article", (ident,), tuple(dict.fromkeys(shows))))
+            related, backlinks = linked.related.get(ident, ()), linked.backlinks.get(ident, ())
+            teasers = tuple(t.target for t in linked.teasers.get(ident, ()))  # None: shown as the article wrote it
+            shows = (ident, *related, *(n for n in (older, newer) if n), *refs, *(t for t in teasers if t), *backlinks)
+            # The ids in the key too: which articles a page lists is data, not only their contents.
+            plan.append(Page(urls.article(ident), "article", (ident, related, teasers, backlinks), tuple(dict.fromkeys(shows))))
+            plan.extend(Page(urls.citation(ident, fmt), "citation", (ident, fmt), (ident,)) for fmt in cite.FORMATS)
+        plan.extend(self._data_pages())
+        plan.extend(self._alias_pages())
         return plan
+
+    def _data_pages(self) -> list[Page]:
+        ids = tuple(a.id for a in self.linked.library.articles)
+        parts = dataset.shards(ids)
+        if len(parts) == 1:
+            return [Page(urls.DATA, "data", (), ids)]
+        pages = [Page(urls.DATA, "data", tuple(len(p) for p in parts))]
+        return pages + [Page(urls.data_shard(n), "data_shard", (part,), part) for n, part in enumerate(parts, 1)]
+
+    def _alias_pages(self) -> list[Page]:
+        """A variant spelling's URL leads to the one page its profile folds it into."""
+        lib, pages = self.linked.library, []
+        for items, url_for, kind in ((lib.authors, urls.author, "author"), (lib.topics, urls.topic, "topic")):
+            for ident, profile in items.items():
+                for alias in profile.aliases:
+                    slug = slugify(alias)
+                    if slug != ident and slug not in items:
+                        pages.append(Page(url_for(slug), "redirect", (url_for(ident), alias), (), (f"{kind}:{ident}",)))
+        return pages
 
     def render_page(self, page: Page) -> Output:
         return getattr(self, f"_render_{page.kind}")(page)
 
     def _render_article(self, page: Page) -> Output:
-        (ident,) = page.key
+        ident = page.key[0]
         article = self.linked.library.by_id[ident]
         older, newer = self.linked.neighbours.get(ident, (None, None))
         body = _REF_RE.sub(lambda m: self._ref_href(page.path, m), article.body_html)
@@ -247,6 +284,12 @@ class Renderer:
             article=article,
             body=body,
             related=[self.views.article(i) for i in self.linked.related.get(ident, ())],
+            teasers=self.linked.teasers.get(ident, ()),
+            backlinks=self.linked.backlinks.get(ident, ()),
+            citation=cite.citation(self.config, self.linked.library, article),
+            provenance=provenance(article),
+            cite_formats=cite.FORMATS,
+            cite_types=cite.MEDIA_TYPES,
             older=self.views.article(older) if older else None,
             newer=self.views.article(newer) if newer else None,
         )
@@ -258,26 +301,45 @@ class Renderer:
     def _render_home(self, page: Page) -> Output:
         return self.render("home.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.HOME), latest=page.shows)
 
+    def _render_citation(self, page: Page) -> Output:
+        ident, fmt = page.key
+        lib = self.linked.library
+        return Output(page.path, cite.render_format(cite.citation(self.config, lib, lib.by_id[ident]), fmt))
+
+    def _render_data(self, page: Page) -> Output:
+        return Output(page.path, dataset.index_file(self.config, self.linked.library))
+
+    def _render_data_shard(self, page: Page) -> Output:
+        return Output(page.path, dataset.shard_file(self.config, self.linked.library, page.shows))
+
+    def _render_redirect(self, page: Page) -> Output:
+        target, alias = page.key
+        return self.render("redirect.html", page.path, target=target, alias=alias, target_canonical=self._canonical(target))
+
     def _render_authors(self, page: Page) -> Output:
-        return self.render("authors.html", page.path, items=_counted(self.linked.library.authors, page.key))
+        order, counts = page.key
+        items = _counted(self.linked.library.authors, counts, order)
+        return self.render("authors.html", page.path, items=items, order=order, anchors=_anchors(items), alphabet=ALPHABET_BAR)
 
     def _render_topics(self, page: Page) -> Output:
-        return self.render("topics.html", page.path, items=_counted(self.linked.library.topics, page.key))
+        order, counts = page.key
+        items = _counted(self.linked.library.topics, counts, order)
+        return self.render("topics.html", page.path, items=items, order=order, anchors=_anchors(items), alphabet=ALPHABET_BAR)
 
     def _render_author(self, page: Page) -> Output:
-        ident, number, count, total = page.key
+        ident, number, count, total, _hub = page.key
         return self.render(
             "author.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.author(ident)),
             author=self.linked.library.authors[ident], pager=Pager(page.shows, number, count), total=total,
-            page_url=partial(urls.author, ident),
+            page_url=partial(urls.author, ident), hub=page.key[4], groups=by_year(self.linked.library, page.shows),
         )  # fmt: skip
 
     def _render_topic(self, page: Page) -> Output:
-        ident, number, count, total = page.key
+        ident, number, count, total, _hub = page.key
         return self.render(
             "topic.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.topic(ident)),
             topic=self.linked.library.topics[ident], pager=Pager(page.shows, number, count), total=total,
-            page_url=partial(urls.topic, ident),
+            page_url=partial(urls.topic, ident), hub=page.key[4], groups=by_year(self.linked.library, page.shows),
         )  # fmt: skip
 
     def _render_archive(self, page: Page) -> Output:
@@ -317,6 +379,17 @@ def _counts(items: dict, groups: dict[str, tuple[str, ...]]) -> tuple[tuple[str,
     return tuple((ident, len(groups.get(ident, ()))) for ident in items)
 
 
-def _counted(items: dict, counts: tuple[tuple[str, int], ...]) -> list[tuple[Any, int]]:
-    """Index entries with their article counts, most articles first, then by name."""
-    return sorted(((items[ident], count) for ident, count in counts), key=lambda p: (-p[1], p[0].name))
+def _counted(items: dict, counts: tuple[tuple[str, int], ...], order: str) -> list[tuple[Any, int]]:
+    """Index entries with their article counts: by name (Arabic order), or most articles first."""
+    entries = [(items[ident], count) for ident, count in counts]
+    if order == "count":
+        return sorted(entries, key=lambda p: (-p[1], sort_key(p[0].name)))
+    return sorted(entries, key=lambda p: sort_key(p[0].name))
+
+
+def _anchors(items: list[tuple[Any, int]]) -> dict[str, str]:
+    """The jump bar: the id of the first entry (in Arabic order) filed under each initial."""
+    first: dict[str, str] = {}
+    for item, _count in sorted(items, key=lambda p: sort_key(p[0].name)):
+        first.setdefault(initial(item.name), item.id)
+    return {ident: letter for letter, ident in first.items()}

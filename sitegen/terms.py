@@ -13,7 +13,6 @@ from collections import Counter
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _ENTITY_RE = re.compile(r"&#?\w+;")
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")  # letters only: numbers relate nothing
 
 # Function words: they are on every page, so they would only add noise and cost
 # to the inverted index. Written as spelled; compared in their folded key form.
@@ -41,25 +40,26 @@ class Terms:
 
     def __init__(self) -> None:
         # Imported here: the search package imports the linking stage, which uses this.
-        from .search.normalize import fold, key
+        from .search.normalize import key, words
 
-        self._fold, self._key = fold, key
+        self._key, self._words = key, words
         self._memo: dict[str, str] = {}
         self.stop_words = frozenset(key(w) for w in STOP_WORDS_AS_WRITTEN.split())
 
     def key(self, word: str) -> str:
-        """A word's comparable form: folded, its clitics and article removed."""
+        """A word's comparable form: folded, its clitics and article removed, or "" to skip it."""
         found = self._memo.get(word)
         if found is None:
-            found = self._memo[word] = self._key(word)
+            term = self._key(word)
+            keep = len(term) > 1 and term.isalpha() and term not in self.stop_words  # numbers relate nothing
+            found = self._memo[word] = term if keep else ""
         return found
 
     def counts(self, text: str) -> Counter[str]:
         """How often each meaningful term occurs in `text`."""
         counts: Counter[str] = Counter()
-        stop = self.stop_words
-        for word, n in Counter(_WORD_RE.findall(self._fold(text))).items():
+        for word, n in Counter(self._words(text)).items():
             term = self.key(word)
-            if len(term) > 1 and term not in stop:
+            if term:
                 counts[term] += n
         return counts

@@ -16,6 +16,10 @@ ARCHIVE = "archive/"
 UNDATED = "archive/undated/"
 NOT_FOUND = "404.html"
 SEARCH = "search/"
+# Index pages sorted by article count; files, so no author or topic id can claim them.
+AUTHORS_BY_COUNT = "authors/by-count.html"
+TOPICS_BY_COUNT = "topics/by-count.html"
+DATA = "data/articles.json"
 
 
 def paged(path: str, page: int) -> str:
@@ -24,6 +28,16 @@ def paged(path: str, page: int) -> str:
 
 def article(article_id: str) -> str:
     return f"articles/{article_id}/"
+
+
+def citation(article_id: str, fmt: str) -> str:
+    """A downloadable citation of an article: cite.bib, cite.ris or cite.json beside it."""
+    return f"{article(article_id)}cite.{fmt}"
+
+
+def data_shard(number: int) -> str:
+    """One JSON Lines shard of data/articles.json, for archives too large for one file."""
+    return f"data/articles-{number:04d}.jsonl"
 
 
 def author(author_id: str, page: int = 1) -> str:

@@ -54,6 +54,7 @@ class Author:
     image: str = ""
     links: tuple[tuple[str, str], ...] = ()  # (label, url)
     source: str = ""  # profile file, "" when only named by articles
+    aliases: tuple[str, ...] = ()  # variant spellings folded into this page
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class Topic:
     name: str
     description: str = ""
     source: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ from ..errors import ContentError, Problem
 from ..yamlio import key_lines, load_yaml
 from .model import Author, Topic
 
-AUTHOR_KEYS = ("name", "bio", "image", "links")
-TOPIC_KEYS = ("name", "description")
+AUTHOR_KEYS = ("name", "bio", "image", "links", "aliases")
+TOPIC_KEYS = ("name", "description", "aliases")
+LIST_KEYS = ("links", "aliases")
 
 
 def _read(root: Path, source: str, allowed: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
@@ -29,14 +30,18 @@ def _read(root: Path, source: str, allowed: tuple[str, ...]) -> tuple[str, dict[
         line = lines.get((str(key),), 1)
         if key not in allowed:
             problems.append(Problem(f"{source}:{line}", f"unknown key `{key}`", "allowed: " + ", ".join(allowed)))
-        elif key != "links" and not isinstance(value, str):
+        elif key == "aliases" and not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
+            problems.append(Problem(f"{source}:{line}", "`aliases` must be a list of names", "write `aliases: [الاسم الآخر, ...]`"))
+        elif key not in LIST_KEYS and not isinstance(value, str):
             problems.append(Problem(f"{source}:{line}", f"`{key}` must be text", f"write `{key}: ...`"))
     if not str(data.get("name") or "").strip():
         problems.append(Problem(f"{source}:1", "missing name", "add `name: ...`"))
     if problems:
         raise ContentError(problems)
     profile_id = slugify(Path(source).stem)
-    return profile_id, {k: clean_text(v).strip() if isinstance(v, str) else v for k, v in data.items()}
+    cleaned = {k: clean_text(v).strip() if isinstance(v, str) else v for k, v in data.items()}
+    cleaned["aliases"] = tuple(dict.fromkeys(clean_text(v).strip() for v in data.get("aliases") or ()))
+    return profile_id, cleaned
 
 
 def read_author(root: Path, source: str) -> Author:
@@ -53,9 +58,10 @@ def read_author(root: Path, source: str) -> Author:
         image=data.get("image", ""),
         links=tuple((str(k), str(v)) for k, v in links.items()),
         source=source,
+        aliases=data["aliases"],
     )
 
 
 def read_topic(root: Path, source: str) -> Topic:
     topic_id, data = _read(root, source, TOPIC_KEYS)
-    return Topic(id=topic_id, name=data["name"], description=data.get("description", ""), source=source)
+    return Topic(id=topic_id, name=data["name"], description=data.get("description", ""), source=source, aliases=data["aliases"])
