@@ -27,10 +27,10 @@ from .terms import Terms, plain_text
 
 LIMIT = 5
 TOP_TERMS = 16  # terms per article in the inverted index
-MAX_POSTING = 400  # longer term lists are not walked: the word is too common to tell
-BUDGET = 1200  # posting entries walked per article, rarest terms first
-CANDIDATES = 40  # best text matches given a full score
-SMALL_TAG = 40  # all members of a tag this small are candidates
+MAX_POSTING = 250  # longer term lists are not walked: the word is too common to tell
+BUDGET = 500  # posting entries walked per article, rarest terms first
+CANDIDATES = 30  # best text matches given a full score
+SMALL_TAG = 30  # all members of a tag this small are candidates
 TITLE_BOOST = 3  # a title word counts as this many body words
 BODY_CHARS = 2500  # of the body's text: a news story says what it is about first, and tokenising is the cost
 TAG_WEIGHT = 0.6  # a tag on two articles only, against a perfect text match (1.0)

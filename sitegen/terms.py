@@ -58,8 +58,11 @@ class Terms:
     def counts(self, text: str) -> Counter[str]:
         """How often each meaningful term occurs in `text`."""
         counts: Counter[str] = Counter()
+        memo, key = self._memo, self.key  # the memo inline: this loop runs for every word of the archive
         for word, n in Counter(self._words(text)).items():
-            term = self.key(word)
+            term = memo.get(word)
+            if term is None:
+                term = key(word)
             if term:
                 counts[term] += n
         return counts

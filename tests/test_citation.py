@@ -124,3 +124,16 @@ def test_teasers_resolve_to_archived_articles_and_backlinks_appear(make_site) ->
     assert "مقالات تشير إلى هذا المقال" in backlinks
     assert backlinks.index('href="../../articles/reader/"') < backlinks.index('href="../../articles/other/"')  # newest first
     assert 'class="backlinks"' not in html  # nobody links to the reader
+
+
+def test_incremental_build_updates_backlinks_and_teasers(make_site) -> None:
+    site = cite_site(make_site)
+    site.build()
+    assert 'class="backlinks"' in site.page("articles/budget/")  # from "other"
+    site.write({"content/articles/late.md": article("لاحق", "نص.", date="2024-06-01", related=[{"title": "مقال آخر"}])})
+    site.build()  # cached: only pages whose fingerprint changed are rendered again
+    assert 'href="../../articles/late/"' in _section(site.page("articles/other/"), "backlinks")
+    (site.root / "content/articles/other.md").unlink()
+    site.build()
+    assert 'class="backlinks"' not in site.page("articles/budget/")
+    assert '<li><bdi>مقال آخر</bdi></li>' in _section(site.page("articles/late/"), "read-also")  # no longer archived

@@ -122,3 +122,13 @@ def test_index_pages_sort_by_name_and_by_count_with_a_jump_bar(make_site) -> Non
     topics = site.page("topics/")
     assert _names(topics) == ["داعش", "سوريا", "العراق"]  # العراق files under ع
     assert _names(site.page("topics/by-count.html")) == ["داعش", "العراق", "سوريا"]  # 3, 3 (tie: by name), 1
+
+
+def test_incremental_build_renames_a_topic_on_its_authors_hub(make_site) -> None:
+    site = hub_site(make_site)
+    site.build()
+    assert "<bdi>داعش</bdi>" in site.page("authors/kadhimi/")
+    site.write({"content/topics/isis.yml": "name: تنظيم داعش\naliases: [تنظيم الدولة, داعش]\n"})
+    site.build()
+    hub = site.page("authors/kadhimi/")
+    assert "<bdi>تنظيم داعش</bdi>" in hub and "<bdi>داعش</bdi>" not in hub
