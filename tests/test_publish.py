@@ -232,3 +232,20 @@ def test_serve_rebuilds_on_change_and_shows_errors(make_site) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_images_named_in_content_resolve_from_the_site_root(make_site) -> None:
+    site = make_site(
+        {
+            "content/authors/hazem.yml": "name: حازم\nimage: static/img/hazem.png\n",
+            "content/articles/a.md": article("أ", date="2024-01-01", authors=["hazem"], image="static/img/lead.png"),
+            "content/articles/b.md": article("ب", date="2024-01-02", image="https://cdn.example.org/x.jpg"),
+            "static/img/hazem.png": b"\x89PNG",
+            "static/img/lead.png": b"\x89PNG",
+        },
+        site_yml=SUBPATH_YML,
+    )
+    site.build()
+    assert 'class="lead-image" src="../../static/img/lead.png"' in site.page("articles/a/")
+    assert 'class="lead-image" src="https://cdn.example.org/x.jpg"' in site.page("articles/b/")
+    assert 'class="portrait" src="../../static/img/hazem.png"' in site.page("authors/hazem/")
