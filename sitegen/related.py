@@ -44,10 +44,6 @@ class _Vector:
     terms: tuple[tuple[str, float], ...]  # the heaviest terms, L2-normalised weights
 
 
-def _heaviest(weighted: tuple[float, str]) -> tuple[float, str]:
-    return (-weighted[0], weighted[1])
-
-
 def _vectors(articles: tuple[Article, ...]) -> list[_Vector]:
     """TF-IDF (log-scaled term frequency) over title, summary and the body's opening, pruned to TOP_TERMS."""
     terms_of = Terms()
@@ -64,11 +60,10 @@ def _vectors(articles: tuple[Article, ...]) -> list[_Vector]:
     tf = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]  # most counts are small: look them up
     vectors = []
     for terms in counts:
-        weights = [((tf[n] if n < 64 else 1.0 + math.log(n)) * idf[term], term) for term, n in terms.items()]
+        # Negated weights: plain tuple order is heaviest first, ties by term (deterministic pruning).
+        weights = sorted([(-(tf[n] if n < 64 else 1.0 + math.log(n)) * idf[term], term) for term, n in terms.items()])
         norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
-        # Heaviest first, ties by term, so pruning is deterministic.
-        top = sorted(weights, key=_heaviest)[:TOP_TERMS] if len(weights) > TOP_TERMS else sorted(weights, key=_heaviest)
-        vectors.append(_Vector(tuple((t, w / norm) for w, t in top if w > 0)))
+        vectors.append(_Vector(tuple((t, -w / norm) for w, t in weights[:TOP_TERMS] if w < 0)))
     return vectors
 
 
