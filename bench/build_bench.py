@@ -182,14 +182,23 @@ def print_table(n: int, counts: dict[str, int], full: list[Run], noop: list[Run]
     print()
     print(f"sitegen build: {n} articles, {counts['authors']} authors, {counts['topics']} topics, "
           f"{len(full)} runs each (median / min / max)")
-    header = f"{'':16}{'wall s':>24}{'cpu s':>24}{'peak RSS MB':>24}{'tree PSS MB':>24}"
+    columns = (("wall s", "wall", 2), ("cpu s", "cpu", 2), ("peak RSS MB", "maxrss_mb", 0), ("tree PSS MB", "tree_mb", 0))
+    rows = [
+        [name] + [describe([getattr(r, attr) for r in runs], digits) for _, attr, digits in columns]
+        for name, runs in (("full build", full), ("no-op rebuild", noop))
+    ]
+    # Columns as wide as their widest cell: a slow build must not run into the next figure.
+    widths = [max(len(row[0]) for row in rows)] + [
+        max(len(title), *(len(row[i + 1]) for row in rows)) for i, (title, _, _) in enumerate(columns)
+    ]
+    header = "  ".join([" " * widths[0]] + [title.rjust(w) for (title, _, _), w in zip(columns, widths[1:])])
     print(header)
     print("-" * len(header))
-    for name, runs in (("full build", full), ("no-op rebuild", noop)):
-        print(f"{name:16}{describe([r.wall for r in runs], 2):>24}{describe([r.cpu for r in runs], 2):>24}"
-              f"{describe([r.maxrss_mb for r in runs], 0):>24}{describe([r.tree_mb for r in runs], 0):>24}")
-    ratio = statistics.median(r.wall for r in noop) / statistics.median(r.wall for r in full)
-    print(f"no-op / full (median wall): {ratio:.3f}")
+    for row in rows:
+        print("  ".join([row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]))
+    ratios = [statistics.median(getattr(r, attr) for r in noop) / statistics.median(getattr(r, attr) for r in full)
+              for attr in ("wall", "cpu")]
+    print("no-op / full (medians): wall {:.3f}, cpu {:.3f}".format(*ratios))
 
 
 def load() -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import shutil
 import statistics
 import subprocess
@@ -74,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     root = corpus(args.articles, args.workdir)
     config = load_config(root / "site.yml")
     site = args.workdir / f"search-site-{args.articles}"
-    build(config, site, log=lambda _m: None)
+    if len(list((site / "articles").glob("*/index.html"))) < args.articles:
+        # A private build cache, if this sitegen has one, so another run's cannot interfere.
+        extra = {"cache_dir": args.workdir / f"search-cache-{args.articles}"} if "cache_dir" in inspect.signature(build).parameters else {}
+        build(config, site, log=lambda _m: None, **extra)
     items = list(records(load(config), config))
     pages = sorted((site / "articles").glob("*/index.html"))
     print(f"{len(items)} records, {len(pages)} article pages", flush=True)
