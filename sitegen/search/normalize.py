@@ -40,6 +40,8 @@ _ALEF_RE = re.compile(r"^([وف][بكل]?|[بكل])(ا.{3,})$")
 #    لجنة, لعبة stay whole. Other ل-initial words (لبنان) are never split.
 _LAM_RE = re.compile(r"^([وف]?ل)(.{2,}[^ي]ه)$")
 
+_CLITIC_START = frozenset("وفبكلاأإآٱ")  # every rule starts with one of these
+
 MAX_QUERY_WORDS = 12  # a 2,000-character paste is cut to its first words
 
 
@@ -60,6 +62,8 @@ def split_clitic(word: str) -> tuple[str, str] | None:
 
     The rest keeps the author's letters; for rule 1 it is the word after ال.
     """
+    if not word or word[0] not in _CLITIC_START:
+        return None  # most words: no rule can apply, skip the regexes
     folded = word.translate(_FOLD).lower()
     for rule in (_ARTICLE_RE, _ALEF_RE, _LAM_RE):
         match = rule.match(folded)
@@ -77,15 +81,17 @@ def key(word: str) -> str:
     return folded if split is None else split[1]
 
 
-def clitic_forms(text: str) -> list[str]:
+def clitic_forms(text: str, memo: dict[str, tuple[str, str] | None] | None = None) -> list[str]:
     """Split forms Pagefind does not find by itself, once each, in first-seen order.
 
     ال/بال/كال/لل alone Pagefind handles; everything else a rule splits is
     given back as the bare word, or with ال where the article was there.
+    `memo` (word -> split) may be shared across calls: an archive repeats words.
     """
+    memo = {} if memo is None else memo
     seen: dict[str, None] = {}
     for word in words(text):
-        split = split_clitic(word)
+        split = memo[word] if word in memo else memo.setdefault(word, split_clitic(word))
         if split is None:
             continue
         prefix, rest = split

@@ -63,13 +63,14 @@ def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
     return ",".join(parts)
 
 
-def _weights(record: Record) -> dict[str, int]:
+def _weights(record: Record, keys: dict[str, str]) -> dict[str, int]:
+    """Key -> weight for one record; `keys` caches word -> key over the build."""
     counts: dict[str, int] = defaultdict(int)
     for word in words(record.title):
-        counts[key(word)] += TITLE_WEIGHT
+        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += TITLE_WEIGHT
     # Author names are searchable on the web (Pagefind indexes meta), so here too.
     for word in words(f"{record.text} {' '.join(record.authors)}"):
-        counts[key(word)] += 1
+        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += 1
     return counts
 
 
@@ -81,8 +82,9 @@ def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
     years, order, by_author, by_topic = [], [], [], []
     dated = sorted(range(len(records)), key=lambda i: records[i].sort)
     rank = {doc: n for n, doc in enumerate(dated)}  # date order; undated sort first, shown last
+    keys: dict[str, str] = {}
     for doc, record in enumerate(records):
-        for term, weight in _weights(record).items():
+        for term, weight in _weights(record, keys).items():
             postings[term].append((doc, weight))
         years.append(record.year)
         order.append(rank[doc] if record.year else -1)

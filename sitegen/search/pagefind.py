@@ -45,12 +45,15 @@ def hidden(value: object) -> str:
     return "".join(chr(0x2800 + b) for b in data)
 
 
-def record_fields(record: Record) -> dict:
-    """The add_custom_record arguments of one record (language set by the caller)."""
+def record_fields(record: Record, memo: dict | None = None) -> dict:
+    """The add_custom_record arguments of one record (language set by the caller).
+
+    `memo` is normalize.clitic_forms's word cache, shared over a build.
+    """
     meta = {"title": record.title, "x": hidden({"d": record.date, "i": record.image})}
     if record.authors:
         meta["authors"] = "، ".join(record.authors)
-    forms = clitic_forms(f"{record.title} {record.text}")
+    forms = clitic_forms(f"{record.title} {record.text}", memo)
     if forms:
         meta["k"] = " ".join(forms)
     filters: dict[str, list[str]] = {}
@@ -131,7 +134,8 @@ def write_pagefind(records: Iterable[Record], language: str, output: Path, previ
     previous build's index came from the same records, it is copied instead:
     rebuilds stay byte-identical and skip the indexing. Returns True if reused.
     """
-    fields = [record_fields(r) for r in records]
+    memo: dict = {}
+    fields = [record_fields(r, memo) for r in records]
     key = digest(fields, language)
     if previous is not None and (previous / DIGEST_FILE).is_file():
         if (previous / DIGEST_FILE).read_text(encoding="utf-8").strip() == key:
