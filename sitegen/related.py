@@ -5,14 +5,17 @@ similarity of titles and bodies, and a mild preference for articles close in tim
           + cosine of the articles' TF-IDF term vectors
     then × a time factor between 1 − TIME_WEIGHT (far apart or undated) and 1.
 
+Words come from the title, summary and the body's first BODY_CHARS characters.
 It never compares all pairs. Each article keeps only its TOP_TERMS heaviest
-terms (rare words weigh most); candidates are the articles found in the inverted
-lists of those terms and of its rarer tags. Lists longer than MAX_POSTING (words
-and tags on a large share of the archive) are not walked: they say little, and
-walking them is what would make the work quadratic. A candidate's tag score is
-still exact, so a common topic counts, weakly, whenever the article was found.
-Articles left with fewer than LIMIT related are filled from their tags' lists,
-newest first. Equal scores are ordered by id, so the result never wobbles.
+terms (rare words weigh most) in an inverted index; an article's text scores are
+accumulated over the lists of its terms, shortest (rarest) first, within a
+BUDGET of entries, and lists longer than MAX_POSTING are not walked: such words
+say little, and walking them is what would make the work quadratic. The best
+CANDIDATES text matches and the members of its small tags (≤ SMALL_TAG articles)
+get a full score; a candidate's tag score is exact, so a common topic still
+counts, weakly. Articles left with fewer than LIMIT related are filled from
+their tags' lists, newest first. Equal scores (to _ROUND decimals) are ordered
+by id, so the result never wobbles.
 """
 
 from __future__ import annotations

@@ -137,3 +137,15 @@ def test_incremental_build_updates_backlinks_and_teasers(make_site) -> None:
     site.build()
     assert 'class="backlinks"' not in site.page("articles/budget/")
     assert '<li><bdi>مقال آخر</bdi></li>' in _section(site.page("articles/late/"), "read-also")  # no longer archived
+
+
+def test_large_archives_get_sharded_json_lines(make_site, monkeypatch) -> None:
+    from sitegen import dataset
+
+    monkeypatch.setattr(dataset, "SHARD_SIZE", 1)
+    site = cite_site(make_site)
+    site.build()
+    files = site.files()
+    listing = json.loads(files["data/articles.json"])
+    assert listing == {"count": 2, "shards": [{"path": "data/articles-0001.jsonl", "count": 1}, {"path": "data/articles-0002.jsonl", "count": 1}]}
+    assert json.loads(files["data/articles-0002.jsonl"])["id"] == "budget"
