@@ -36,7 +36,7 @@ from pagefind.service import PagefindService
 from .normalize import clitic_forms
 from .records import Record
 
-BATCH = 1  # records in flight at once: keeps the service's pipe busy, memory flat
+BATCH = 64  # records in flight at once: keeps the service's pipe busy, memory flat
 
 
 def hidden(value: object) -> str:
