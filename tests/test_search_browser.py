@@ -17,14 +17,12 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+from browser_support import ARGS, CHROMIUM
 from conftest import SITE_YML, Site, article
 from test_search_normalize import KEY_CASES
 
 from sitegen.search.normalize import query_keys, query_text
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright for Python is not importable")
 Page, sync_playwright = sync_api.Page, sync_api.sync_playwright

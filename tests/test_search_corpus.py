@@ -17,12 +17,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from browser_support import ARGS, CHROMIUM
 from conftest import CORPUS, SITE_YML, Site, article
 
 JSONL = CORPUS / "ant-news-dev.jsonl"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 MAX_BYTES = 2 * 1024 * 1024
 MAX_MS = 300
 
