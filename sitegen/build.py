@@ -195,6 +195,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         {
             "generation": generation, "search": search_key, "search_files": json.dumps(search_files),
             "files": json.dumps(sorted(files), ensure_ascii=False),
+            "related_key": loaded.related_key, "related": json.dumps(linked.related, ensure_ascii=False),
         },
     )  # fmt: skip
     report.timings["total"] = time.perf_counter() - start

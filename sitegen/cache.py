@@ -138,6 +138,16 @@ class BuildCache:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else ""
 
+    def related(self, key: str) -> dict[str, tuple[str, ...]] | None:
+        """Related articles saved for `key`, or None."""
+        if self.get("related_key") != key:
+            return None
+        try:
+            return {k: tuple(v) for k, v in json.loads(self.get("related")).items()}
+        except (ValueError, AttributeError) as exc:
+            self.warn(f"warning: ignoring damaged related articles in the cache ({exc})")
+            return None
+
     def articles(self) -> dict[str, CachedArticle]:
         out = {}
         for source, content_hash, meta, warnings, body in self.db.execute("SELECT source, hash, meta, warnings, body FROM articles"):

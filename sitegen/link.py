@@ -29,7 +29,8 @@ class Linked:
     topic_hubs: dict[str, Hub]
 
 
-def link(library: Library) -> Linked:
+def link(library: Library, related: dict[str, tuple[str, ...]] | None = None) -> Linked:
+    """`related`, when given, was computed earlier for exactly this library (the build cache)."""
     problems = []
     for article in library.articles:
         lines = dict(article.ref_lines)
@@ -51,7 +52,7 @@ def link(library: Library) -> Linked:
         by_author=taxonomy.by_author(library),
         by_topic=taxonomy.by_topic(library),
         archive=taxonomy.archive(library),
-        related=related_mod.related(library),
+        related=related if related is not None else related_mod.related(library),
         neighbours=taxonomy.neighbours(library),
         teasers=teasers,
         backlinks=backlinks(library, teasers),

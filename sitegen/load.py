@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from . import __version__
 from .cache import BuildCache, CachedArticle, digest
 from .config import Config
 from .content.discover import Sources, discover
@@ -27,6 +28,7 @@ class Loaded:
     hashes: dict[str, str]  # source -> content hash
     fresh: list[tuple[str, str, Article, tuple[Warning_, ...]]]  # parsed this time, for the cache
     gone: list[str]  # sources the cache knew that no longer exist
+    related_key: str = ""  # names the related articles computed for these sources
     warnings: list[Warning_] = field(default_factory=list)
     parsed: int = 0
     cached: int = 0
@@ -82,7 +84,14 @@ def load_site(config: Config, include_drafts: bool = False, cache: BuildCache | 
 
     clock = time.perf_counter()
     library = build_library(articles, authors, topics, config, include_drafts, warnings)
-    linked = link(library)
+    # Related articles weigh every article against the archive, so they are kept
+    # for exactly this set of sources and profiles, and computed again otherwise.
+    related_key = digest(
+        __version__, str(include_drafts), config.language, *(f"{s}:{h}" for s, h in sorted(hashes.items())),
+        *(f"{p}:{digest((config.root / p).read_bytes())}" for p in sources.authors + sources.topics),
+    )  # fmt: skip
+    known_related = cache.related(related_key) if cache else None
+    linked = link(library, known_related)
     timings["link"] = time.perf_counter() - clock
     return Loaded(
         linked=linked,
@@ -91,6 +100,7 @@ def load_site(config: Config, include_drafts: bool = False, cache: BuildCache | 
         gone=[s for s in known if s not in hashes],
         warnings=warnings,
         parsed=len(todo),
+        related_key=related_key,
         cached=len(reuse),
         timings=timings,
     )
