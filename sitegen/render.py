@@ -317,29 +317,29 @@ class Renderer:
         return self.render("redirect.html", page.path, target=target, alias=alias, target_canonical=self._canonical(target))
 
     def _render_authors(self, page: Page) -> Output:
-        order, counts = page.key
-        items = _counted(self.linked.library.authors, counts, order)
-        return self.render("authors.html", page.path, items=items, order=order, anchors=_anchors(items), alphabet=ALPHABET_BAR)
+        return self._render_index(page, "authors.html", self.linked.library.authors)
 
     def _render_topics(self, page: Page) -> Output:
+        return self._render_index(page, "topics.html", self.linked.library.topics)
+
+    def _render_index(self, page: Page, template: str, profiles: dict) -> Output:
         order, counts = page.key
-        items = _counted(self.linked.library.topics, counts, order)
-        return self.render("topics.html", page.path, items=items, order=order, anchors=_anchors(items), alphabet=ALPHABET_BAR)
+        items = _counted(profiles, counts, order)
+        return self.render(template, page.path, items=items, order=order, anchors=_anchors(items), alphabet=ALPHABET_BAR)
 
     def _render_author(self, page: Page) -> Output:
-        ident, number, count, total, _hub = page.key
-        return self.render(
-            "author.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.author(ident)),
-            author=self.linked.library.authors[ident], pager=Pager(page.shows, number, count), total=total,
-            page_url=partial(urls.author, ident), hub=page.key[4], groups=by_year(self.linked.library, page.shows),
-        )  # fmt: skip
+        return self._render_hub(page, "author", self.linked.library.authors, urls.author)
 
     def _render_topic(self, page: Page) -> Output:
-        ident, number, count, total, _hub = page.key
+        return self._render_hub(page, "topic", self.linked.library.topics, urls.topic)
+
+    def _render_hub(self, page: Page, kind: str, profiles: dict, url_for: Callable[..., str]) -> Output:
+        """An author's or a topic's page: the template names its profile `author` or `topic`."""
+        ident, number, count, total, hub = page.key
         return self.render(
-            "topic.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.topic(ident)),
-            topic=self.linked.library.topics[ident], pager=Pager(page.shows, number, count), total=total,
-            page_url=partial(urls.topic, ident), hub=page.key[4], groups=by_year(self.linked.library, page.shows),
+            f"{kind}.html", page.path, modified=self._newest(page.shows), feed=self._feed(url_for(ident)),
+            pager=Pager(page.shows, number, count), total=total, page_url=partial(url_for, ident), hub=hub,
+            groups=by_year(self.linked.library, page.shows), **{kind: profiles[ident]},
         )  # fmt: skip
 
     def _render_archive(self, page: Page) -> Output:
