@@ -163,10 +163,9 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             report.written += place(placement, rel, data)
             files.add(rel)
 
-        ledger = LinkLedger(config.base_path)
+        ledger = LinkLedger()
         for file, record in everything.items():
-            for target, href in record.links:
-                ledger.wanted.setdefault(target, (file, href))
+            ledger.add(file, record.links)
         problems = ledger.broken(files)
         if problems:
             raise ContentError(problems)

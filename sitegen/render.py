@@ -49,10 +49,6 @@ class Output:
     data: bytes
     modified: dt.datetime | None = None  # newest content shown, for the sitemap
 
-    @property
-    def file(self) -> str:
-        return urls.output_file(self.path)
-
 
 def template_dirs(config: Config) -> list[Path]:
     """Site overrides first, then the theme (in the site, else bundled with sitegen)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from . import urls
@@ -46,13 +46,13 @@ def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple
 class LinkLedger:
     """Links wanted by pages as they are written, checked once all files exist."""
 
-    def __init__(self, base_path: str = "/") -> None:
-        self.base_path = base_path
+    def __init__(self) -> None:
         self.wanted: dict[str, tuple[str, str]] = {}
 
-    def add(self, path: str, html: str) -> None:
-        for target, href in internal_links(path, html, self.base_path):
-            self.wanted.setdefault(target, (urls.output_file(path), href))
+    def add(self, file: str, links: Iterable[tuple[str, str]]) -> None:
+        """Record a page's links: (output file needed, href as written), from `internal_links`."""
+        for target, href in links:
+            self.wanted.setdefault(target, (file, href))
 
     def broken(self, files: set[str]) -> list[Problem]:
         return [
