@@ -159,6 +159,13 @@ def test_results_show_title_date_authors_and_a_marked_excerpt(page: Page) -> Non
     assert hit.query_selector(".excerpt mark").inner_text() == "بيروت"
 
 
+@pytest.mark.parametrize(("query", "slug", "marked"), [("المعارضة", "wal", "والمعارضة"), ("اغتيال", "ba-alef", "باغتيال"), ("حكومة", "lam", "لحكومة")])
+def test_a_match_through_a_clitic_is_marked_as_written(page: Page, query: str, slug: str, marked: str) -> None:
+    # Pagefind finds these only through the hidden clitic field, which has no excerpt of its own.
+    assert found(page, query) == [slug]
+    assert page.eval_on_selector_all(".excerpt mark", "marks => marks.map(m => m.textContent)") == [marked]
+
+
 def test_result_links_open_the_article(page: Page) -> None:
     found(page, "بيروت")
     with page.expect_navigation():

@@ -44,6 +44,30 @@
     return new URL(rel, root).href;
   }
 
+  // Our own excerpt, cut around the first word whose key matches the query's:
+  // the offline engine's, and Pagefind's when the match was only in a hidden field.
+  function excerpt(text, keys) {
+    text = text || "";
+    var re = /[\p{L}\p{N}\p{M}\u0640]+/gu, m, spots = [], first = -1;
+    var last = keys[keys.length - 1];
+    while ((m = re.exec(text))) {
+      var k = N.key(m[0]);
+      var hit = keys.indexOf(k) >= 0 || (Array.from(last).length >= 2 && k.lastIndexOf(last, 0) === 0);
+      if (hit && first < 0) first = spots.length;
+      spots.push([m.index, m.index + m[0].length, hit]);
+    }
+    var from = Math.max(0, (first < 0 ? 0 : first) - 10), to = Math.min(spots.length, from + 30);
+    var parts = [], at = from < spots.length ? spots[from][0] : 0;
+    for (var i = from; i < to; i++) {
+      if (spots[i][0] > at) parts.push([text.slice(at, spots[i][0]), false]);
+      parts.push([text.slice(spots[i][0], spots[i][1]), spots[i][2]]);
+      at = spots[i][1];
+    }
+    if (from > 0) parts.unshift(["… ", false]);
+    if (to < spots.length) parts.push([" …", false]);
+    return parts;
+  }
+
   /* ---- Pagefind, over http ---- */
   function unhide(text) {
     // Display-only meta is stored as Braille patterns (U+2800 + byte) so Pagefind never indexes it.
@@ -77,6 +101,7 @@
     }
     return {
       search: function (query, filters, sort) {
+        var keys = N.queryKeys(query);
         return load().then(function (pf) {
           var wanted = {};
           FACETS.forEach(function (f) { if (filters[f]) wanted[f] = filters[f]; });
@@ -91,7 +116,10 @@
                 return Promise.all(res.results.slice(from, to).map(function (r) {
                   return r.data().then(function (d) {
                     var x = unhide(d.meta.x);
-                    return { url: d.url, title: d.meta.title || d.url, date: x.d || "", authors: d.meta.authors || "", parts: excerptParts(d.excerpt) };
+                    var parts = excerptParts(d.excerpt);
+                    // Matched only through the clitic field (never shown): mark the body's own spelling.
+                    if (!parts.some(function (p) { return p[1]; })) parts = excerpt(d.content, keys);
+                    return { url: d.url, title: d.meta.title || d.url, date: x.d || "", authors: d.meta.authors || "", parts: parts };
                   });
                 }));
               }
@@ -161,27 +189,6 @@
       });
       return scores || new Map();
     }
-    function excerpt(frag, keys) {
-      var text = frag.text || "";
-      var re = /[\p{L}\p{N}\p{M}\u0640]+/gu, m, spots = [], first = -1;
-      var last = keys[keys.length - 1];
-      while ((m = re.exec(text))) {
-        var k = N.key(m[0]);
-        var hit = keys.indexOf(k) >= 0 || (Array.from(last).length >= 2 && k.lastIndexOf(last, 0) === 0);
-        if (hit && first < 0) first = spots.length;
-        spots.push([m.index, m.index + m[0].length, hit]);
-      }
-      var from = Math.max(0, (first < 0 ? 0 : first) - 10), to = Math.min(spots.length, from + 30);
-      var parts = [], at = from < spots.length ? spots[from][0] : 0;
-      for (var i = from; i < to; i++) {
-        if (spots[i][0] > at) parts.push([text.slice(at, spots[i][0]), false]);
-        parts.push([text.slice(spots[i][0], spots[i][1]), spots[i][2]]);
-        at = spots[i][1];
-      }
-      if (from > 0) parts.unshift(["… ", false]);
-      if (to < spots.length) parts.push([" …", false]);
-      return parts;
-    }
     return {
       search: function (query, filters, sort) {
         var keys = N.queryKeys(query);
@@ -221,7 +228,7 @@
               return Promise.all(slice.map(function (h) { return script("d/" + h[0].toString(36) + ".js"); })).then(function () {
                 return slice.map(function (h) {
                   var f = store.frags[h[0]] || { url: "", title: "", authors: [] };
-                  return { url: f.url, title: f.title, date: f.date, authors: f.authors.join("، "), lang: f.lang, parts: excerpt(f, keys) };
+                  return { url: f.url, title: f.title, date: f.date, authors: f.authors.join("، "), lang: f.lang, parts: excerpt(f.text, keys) };
                 });
               });
             }
