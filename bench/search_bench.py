@@ -4,7 +4,11 @@
 
 Over one generated corpus (bench/generate.py) built once by sitegen:
 - model:  sitegen's way, Pagefind's Python API with add_custom_record from the
-          build's records (clitic forms and meta included), nothing re-parsed;
+          build's records (clitic forms and meta included), nothing re-parsed,
+          in date-range shards (sitegen/search/shards.py), one Pagefind
+          process per core;
+- single: the same records as one index in one Pagefind process (sitegen's
+          way before shards);
 - html:   the Python API with add_html_file over the built article pages;
 - cli:    the Pagefind CLI (`python -m pagefind --site …`) over the same pages.
 Each is timed end to end (service start to files written); medians, min and
@@ -33,8 +37,10 @@ from pagefind.index import PagefindIndex  # noqa: E402
 
 from sitegen.build import build, load  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
-from sitegen.search.pagefind import BATCH, _Service, write_pagefind  # noqa: E402
+from sitegen.parallel import workers  # noqa: E402
+from sitegen.search.pagefind import BATCH, _Service, write_shards  # noqa: E402
 from sitegen.search.records import records  # noqa: E402
+from sitegen.search.shards import Shard, plan_shards  # noqa: E402
 
 
 def corpus(n: int, workdir: Path) -> Path:
@@ -83,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     pages = sorted((site / "articles").glob("*/index.html"))
     print(f"{len(items)} records, {len(pages)} article pages", flush=True)
 
-    times: dict[str, list[float]] = {"model": [], "html": [], "cli": []}
+    planned = plan_shards(items)
+    print(f"{len(planned)} shards, {workers()} Pagefind processes at once", flush=True)
+    times: dict[str, list[float]] = {"model": [], "single": [], "html": [], "cli": []}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for run in range(args.runs):
@@ -91,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
             for name in times:
                 target = out / f"{name}-{run}"
                 if name == "model":
-                    seconds = timed(lambda: write_pagefind(items, "ar", target))
+                    seconds = timed(lambda: write_shards(planned, "ar", target, None, workers()))
+                elif name == "single":
+                    seconds = timed(lambda: write_shards([Shard("all", tuple(items))], "ar", target, None, 1))
                 elif name == "html":
                     seconds = timed(lambda: asyncio.run(_html(pages, site, target)))
                 else:

@@ -22,7 +22,7 @@ from . import urls
 from .cache import BuildCache, CachedPage, digest
 from .config import Config
 from .content.model import Warning_
-from .emit import Placement, keep_unchanged, link_file, place, place_tree, render_pages
+from .emit import Placement, link_file, place, place_tree, render_pages
 from .errors import ContentError, Problem, SitegenError
 from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
 from .link import Linked
@@ -151,9 +151,8 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
                 for rel in search_files:
                     link_file(out / rel, stage / rel)
         else:
-            report.search = index_search(linked, config, stage, previous=out if out.is_dir() else None)
+            report.search = index_search(linked, config, placement)
             search_files = list(report.search.files)
-            keep_unchanged(placement, search_files)
         files.update(search_files)
         report.timings["search"] = time.perf_counter() - clock
 

@@ -56,6 +56,13 @@ def keep_unchanged(placement: Placement, files: Iterable[str]) -> None:
                 link_file(old, new)
 
 
+def keep_previous(placement: Placement, files: Iterable[str]) -> None:
+    """Keep the previous build's files as they are: left alone in place, linked into a new tree."""
+    if not placement.in_place:
+        for rel in files:
+            link_file(placement.previous / rel, placement.stage / rel)
+
+
 def link_file(old: Path, target: Path) -> bool:
     """Share the previous file's inode (same bytes, same mtime); copy if links fail."""
     target.parent.mkdir(parents=True, exist_ok=True)

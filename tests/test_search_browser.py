@@ -2,7 +2,9 @@
 offline index): the query matrix of issue 4, no false hits, filters, bad input,
 the URL and the back button, and Python/JS agreement on normalisation.
 
-One browser and one built site serve the whole module.
+One browser and one built site serve the whole module. The site is indexed in
+shards (SHARD_SIZE lowered to 10, so its 37 articles make seven), as a large
+archive is: every test here runs across shards.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from browser_support import ARGS, CHROMIUM
 from conftest import SITE_YML, Site, article
 from test_search_normalize import KEY_CASES
 
+from sitegen.search import shards
 from sitegen.search.normalize import query_keys, query_text
 
 
@@ -65,6 +68,8 @@ def _files() -> dict[str, str]:
     files["content/articles/arabic-of-english.md"] = article("جلسة البرلمان", "صوّت البرلمان.", date="2021-11-12")
     for slug, (author, topic) in AUTHORS.items():
         files[f"content/articles/{slug}.md"] = article(f"تقرير {slug}", "تقرير عن الوضع", authors=[author], topics=[topic], date="2022-11-11")
+    files["content/articles/report-undated.md"] = article("تقرير بلا تاريخ", "تقرير قديم")
+    files["content/articles/report-old.md"] = article("تقرير قديم", "تقرير عن الوضع", date="2020-01-02")
     return files
 
 
@@ -73,7 +78,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     root = tmp_path_factory.mktemp("search-site")
     (root / "site.yml").write_text(SITE_YML, encoding="utf-8")
     site = Site(root).write(_files())
-    site.build()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shards, "SHARD_SIZE", 10)
+        report = site.build()
+    assert report.search is not None and report.search.shards == 7
     return site
 
 
@@ -131,10 +139,17 @@ def test_no_false_hits(page: Page, query: str, slugs: set[str]) -> None:
 
 
 def test_filter_by_author_and_by_topic(page: Page) -> None:
-    assert set(found(page, "تقرير")) == set(AUTHORS)
+    assert set(found(page, "تقرير")) == set(AUTHORS) | {"report-undated", "report-old"}
     assert set(found(page, "تقرير", author="سارة")) == {"report-a", "report-c"}
     assert set(found(page, "تقرير", topic="اقتصاد")) == {"report-b", "report-c"}
     assert set(found(page, "تقرير", author="سارة", topic="اقتصاد")) == {"report-c"}
+
+
+def test_sorted_by_date_newest_first_across_shards(page: Page) -> None:
+    # Four shards hold these: 2022, 2020's first months, and the undated one (shown last).
+    ordered = found(page, "تقرير", sort="date")
+    assert ordered[-2:] == ["report-old", "report-undated"]
+    assert set(ordered[:3]) == set(AUTHORS)
 
 
 def test_facets_show_counts_and_filter_from_the_keyboard(page: Page) -> None:

@@ -5,48 +5,62 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..config import Config
+from ..emit import Placement, keep_previous, keep_unchanged, place
 from ..link import Linked
-from ..write import write_files
+from ..parallel import workers
 from .offline import FOLDER, offline_files
-from .pagefind import write_pagefind
+from .pagefind import write_shards
 from .records import records
+from .shards import plan_shards
 
 PAGEFIND = "pagefind/"
+MANIFEST = PAGEFIND + "shards.json"  # the shards, newest first: what search.js loads
 
 
 @dataclass
 class SearchReport:
     records: int = 0
-    reused: bool = False  # the previous build's Pagefind index, copied
-    files: list[str] = field(default_factory=list)  # site paths of every file written
+    shards: int = 0
+    reused: list[str] = field(default_factory=list)  # shards kept from the previous build, not indexed again
+    files: list[str] = field(default_factory=list)  # site paths of every search file of this build
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def index_search(linked: Linked, config: Config, stage: Path, previous: Path | None = None) -> SearchReport:
-    """Write stage/pagefind/ and stage/search-index/ for every article.
-
-    `previous` is the last build's output: its Pagefind index is reused when
-    made from the same records.
-    """
+def index_search(linked: Linked, config: Config, placement: Placement) -> SearchReport:
+    """Stage pagefind/<shard>/ for the shards that changed, pagefind/shards.json and search-index/."""
     report = SearchReport()
-    previous = previous / PAGEFIND if previous is not None else None
     items = list(records(linked, config))
-    report.records = len(items)
+    shards = plan_shards(items)
+    report.records, report.shards = len(items), len(shards)
     clock = time.perf_counter()
-    report.reused = write_pagefind(items, config.language.split("-")[0], stage / PAGEFIND, previous)
+    previous = placement.previous / PAGEFIND
+    report.reused = write_shards(
+        shards, config.language.split("-")[0], placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers()
+    )
+    kept = sorted(
+        p.relative_to(placement.previous).as_posix() for name in report.reused for p in (previous / name).rglob("*") if p.is_file()
+    )
+    keep_previous(placement, kept)
+    fresh = sorted(
+        p.relative_to(placement.stage).as_posix()
+        for s in shards if s.name not in report.reused for p in (placement.stage / PAGEFIND / s.name).rglob("*") if p.is_file()
+    )  # fmt: skip
+    keep_unchanged(placement, fresh)
+    place(placement, MANIFEST, json.dumps([s.name for s in shards]).encode())
     report.timings["pagefind"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    offline = list(offline_files(items))
-    write_files(stage, offline)
+    offline = []
+    for name, data in offline_files(items):
+        place(placement, name, data)  # unchanged files are left alone, as pages are
+        offline.append(name)
     report.timings["offline"] = time.perf_counter() - clock
-    report.files = [name for name, _ in offline]
-    report.files += sorted(p.relative_to(stage).as_posix() for p in (stage / PAGEFIND).rglob("*") if p.is_file())
+    report.files = sorted(offline + kept + fresh + [MANIFEST])
     return report
 
 
-__all__ = ["index_search", "SearchReport", "FOLDER", "PAGEFIND"]
+__all__ = ["index_search", "SearchReport", "FOLDER", "PAGEFIND", "MANIFEST"]

@@ -13,9 +13,9 @@ Choices, each measured (tests/test_search_*.py, bench/search_bench.py):
 - Split clitic forms (normalize.clitic_forms) go in the meta "k": searchable,
   never shown in excerpts.
 
-The index can be written in parts (one call per part, each to its own
-output path) and merged in the browser with Pagefind's mergeIndex; see
-issue 7.
+- Shards (shards.py), each its own Pagefind index under pagefind/<name>/,
+  indexed by as many Pagefind processes at once as there are cores, and
+  searched together by search.js.
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ import asyncio
 import base64
 import hashlib
 import json
-import shutil
 from importlib.metadata import version
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 
 from pagefind.index import PagefindIndex
@@ -35,6 +34,7 @@ from pagefind.service import PagefindService
 
 from .normalize import clitic_forms
 from .records import Record
+from .shards import Shard
 
 BATCH = 64  # records in flight at once: keeps the service's pipe busy, memory flat
 
@@ -106,49 +106,72 @@ class _Service(PagefindService):
                 future.set_result(payload)
 
 
-async def _write(fields: list[dict], language: str, output: Path) -> int:
-    count = 0
-    service = await _Service().launch()
-    try:
-        index: PagefindIndex = await service.create_index({"output_path": str(output)})
-        pending = []
-        for item in fields:
-            pending.append(index.add_custom_record(language=language, **item))
-            if len(pending) >= BATCH:
-                await asyncio.gather(*pending)
-                count += len(pending)
-                pending = []
-        await asyncio.gather(*pending)
-        count += len(pending)
-        await index.write_files(str(output))
-    finally:
-        await service.close()
-    return count
+async def _index_one(service: _Service, fields: list[dict], language: str, output: Path) -> None:
+    index: PagefindIndex = await service.create_index({"output_path": str(output)})
+    pending = []
+    for item in fields:
+        pending.append(index.add_custom_record(language=language, **item))
+        if len(pending) >= BATCH:
+            await asyncio.gather(*pending)
+            pending = []
+    await asyncio.gather(*pending)
+    await index.write_files(str(output))
+    await index.delete_index()
 
 
-def write_pagefind(records: Iterable[Record], language: str, output: Path, previous: Path | None = None) -> bool:
-    """Index the records into `output` (the pagefind/ folder).
+async def _index_all(jobs: list[tuple[list[dict], Path]], language: str, services: int) -> None:
+    """Index every job; `services` Pagefind processes at once, each taking the next job when free."""
+    queue: asyncio.Queue[tuple[list[dict], Path]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
 
-    Pagefind writes its filter and meta files in hash-map order, so the same
-    records give different bytes each run (Pagefind issue #638). When the
-    previous build's index came from the same records, it is copied instead:
-    rebuilds stay byte-identical and skip the indexing. Returns True if reused.
-    """
-    memo: dict = {}
-    fields = [record_fields(r, memo) for r in records]
-    key = digest(fields, language)
-    if previous is not None and (previous / DIGEST_FILE).is_file():
-        if (previous / DIGEST_FILE).read_text(encoding="utf-8").strip() == key:
-            shutil.copytree(previous, output)
-            return True
+    async def worker() -> None:
+        service = await _Service().launch()
+        try:
+            while not queue.empty():
+                fields, output = queue.get_nowait()
+                await _index_one(service, fields, language, output)
+        finally:
+            await service.close()
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(services, len(jobs))))))
+
+
+def _run(coroutine_factory) -> None:  # noqa: ANN001 - a zero-argument callable returning a coroutine
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(_write(fields, language, output))
+        asyncio.run(coroutine_factory())
     else:
         # The caller runs an event loop in this thread (Playwright's sync API does):
         # asyncio.run refuses to nest, so ours runs beside it.
         with ThreadPoolExecutor(1) as pool:
-            pool.submit(lambda: asyncio.run(_write(fields, language, output))).result()
-    (output / DIGEST_FILE).write_text(key + "\n", encoding="utf-8")
-    return False
+            pool.submit(lambda: asyncio.run(coroutine_factory())).result()
+
+
+def write_shards(shards: Sequence[Shard], language: str, output: Path, previous: Path | None, services: int) -> list[str]:
+    """Index each shard into output/<name>/ (the pagefind/ folder); return the names reused.
+
+    A shard whose records, language and Pagefind version are those of the
+    previous build's same shard is not indexed again: its files are the
+    previous ones. That keeps rebuilds byte-identical (Pagefind writes its
+    filter and meta files in hash-map order: Pagefind issue #638) and is what
+    makes re-indexing an edit cost one shard, not the archive.
+    """
+    memo: dict = {}
+    reused: list[str] = []
+    jobs: list[tuple[list[dict], Path]] = []
+    keys: dict[str, str] = {}
+    for shard in shards:
+        fields = [record_fields(r, memo) for r in shard.records]
+        keys[shard.name] = digest(fields, language)
+        old = previous / shard.name / DIGEST_FILE if previous is not None else None
+        if old is not None and old.is_file() and old.read_text(encoding="utf-8").strip() == keys[shard.name]:
+            reused.append(shard.name)
+        else:
+            jobs.append((fields, output / shard.name))
+    if jobs:
+        _run(lambda: _index_all(jobs, language, services))
+    for _, folder in jobs:
+        (folder / DIGEST_FILE).write_text(keys[folder.name] + "\n", encoding="utf-8")
+    return reused

@@ -92,28 +92,47 @@
     });
     return parts;
   }
-  function pagefindEngine(url) {
+  function addCounts(into, counts) {
+    Object.keys(counts || {}).forEach(function (f) {
+      into[f] = into[f] || {};
+      Object.keys(counts[f]).forEach(function (v) { into[f][v] = (into[f][v] || 0) + counts[f][v]; });
+    });
+    return into;
+  }
+  // A large archive is indexed in shards, disjoint date ranges listed newest first
+  // (pagefind/shards.json); each is its own Pagefind module, and their answers are merged here.
+  function pagefindEngine(base) {
     var loading = null;
     function load() {
       // Loading the filters up front makes every search report facet counts.
-      if (!loading) loading = import(url).then(function (pf) { return Promise.resolve(pf.filters()).then(function () { return pf; }); });
+      if (!loading) loading = fetch(new URL("shards.json", base)).then(function (r) { return r.json(); }).then(function (names) {
+        return Promise.all(names.map(function (name) {
+          return import(new URL(name + "/pagefind.js", base).href).then(function (pf) {
+            return Promise.resolve(pf.filters()).then(function () { return pf; });
+          });
+        }));
+      });
       return loading;
     }
     return {
       search: function (query, filters, sort) {
         var keys = N.queryKeys(query);
-        return load().then(function (pf) {
+        return load().then(function (shards) {
           var wanted = {};
           FACETS.forEach(function (f) { if (filters[f]) wanted[f] = filters[f]; });
           var options = { filters: wanted };
           if (sort === "date") options.sort = { date: "desc" };
-          return pf.search(query, options).then(function (res) {
-            if (!res) return null;  // superseded by a newer search
+          return Promise.all(shards.map(function (pf) { return pf.search(query, options); })).then(function (answers) {
+            if (answers.some(function (res) { return !res; })) return null;  // superseded by a newer search
+            var results = [].concat.apply([], answers.map(function (res) { return res.results; }));
+            // By date, the shards' own orders joined newest shard first are the order; by
+            // relevance, scores compare across shards (a stable sort keeps shard order on ties).
+            if (sort !== "date") results.sort(function (a, b) { return b.score - a.score; });
             return {
-              total: res.results.length,
-              facets: res.filters || {},
+              total: results.length,
+              facets: answers.reduce(function (all, res) { return addCounts(all, res.filters); }, {}),
               page: function (from, to) {
-                return Promise.all(res.results.slice(from, to).map(function (r) {
+                return Promise.all(results.slice(from, to).map(function (r) {
                   return r.data().then(function (d) {
                     var x = unhide(d.meta.x);
                     var parts = excerptParts(d.excerpt);
@@ -342,7 +361,7 @@
   }
 
   var offline = offlineEngine(new URL(box.getAttribute("data-offline"), location.href));
-  engine = onDisk ? offline : pagefindEngine(new URL(box.getAttribute("data-pagefind"), location.href).href);
+  engine = onDisk ? offline : pagefindEngine(new URL(box.getAttribute("data-pagefind"), location.href));
   box.setAttribute("data-engine", onDisk ? "offline" : "pagefind");
   form.addEventListener("submit", function (event) {
     event.preventDefault();
