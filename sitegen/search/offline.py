@@ -20,7 +20,7 @@ The index is a pure function of the records: two builds write the same bytes.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 
 from .normalize import key, words
@@ -66,11 +66,12 @@ def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
 def _weights(record: Record, keys: dict[str, str]) -> dict[str, int]:
     """Key -> weight for one record; `keys` caches word -> key over the build."""
     counts: dict[str, int] = defaultdict(int)
-    for word in words(record.title):
-        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += TITLE_WEIGHT
+    # Counted as written first: an article repeats its words, so each is keyed once.
+    for word, n in Counter(words(record.title)).items():
+        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += TITLE_WEIGHT * n
     # Author names are searchable on the web (Pagefind indexes meta), so here too.
-    for word in words(f"{record.text} {' '.join(record.authors)}"):
-        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += 1
+    for word, n in Counter(words(f"{record.text} {' '.join(record.authors)}")).items():
+        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += n
     return counts
 
 
