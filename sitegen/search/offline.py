@@ -20,6 +20,7 @@ The index is a pure function of the records: two builds write the same bytes.
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 
@@ -53,10 +54,11 @@ def _b36(n: int) -> str:
             return out
 
 
-def encode_postings(postings: Sequence[tuple[int, int]]) -> str:
-    """Ascending (doc, weight) pairs as "gap[.weight],…" in base 36; weight 1 omitted."""
+def encode_postings(postings: Sequence[int]) -> str:
+    """Ascending docs with their weights, flat (doc, weight, doc, weight, …), as
+    "gap[.weight],…" in base 36; weight 1 omitted."""
     parts, last = [], 0
-    for doc, weight in postings:
+    for doc, weight in zip(postings[0::2], postings[1::2]):
         gap = _b36(doc - last)
         parts.append(gap if weight == 1 else f"{gap}.{_b36(weight)}")
         last = doc
@@ -77,7 +79,9 @@ def _weights(record: Record, keys: dict[str, str]) -> dict[str, int]:
 
 def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
     """(site path, bytes) of every offline index file."""
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    # Flat arrays of machine ints: an archive has tens of millions of postings, and
+    # a tuple each would take gigabytes.
+    postings: dict[str, array[int]] = defaultdict(lambda: array("I"))
     authors: dict[str, int] = {}
     topics: dict[str, int] = {}
     years, order, by_author, by_topic = [], [], [], []
@@ -86,7 +90,7 @@ def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
     keys: dict[str, str] = {}
     for doc, record in enumerate(records):
         for term, weight in _weights(record, keys).items():
-            postings[term].append((doc, weight))
+            postings[term].extend((doc, weight))
         years.append(record.year)
         order.append(rank[doc] if record.year else -1)
         by_author.append(".".join(_b36(authors.setdefault(a, len(authors))) for a in record.authors))
