@@ -151,7 +151,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
                 for rel in search_files:
                     link_file(out / rel, stage / rel)
         else:
-            report.search = index_search(linked, config, placement)
+            report.search = index_search(linked, config, placement, site, adigests)
             search_files = list(report.search.files)
         files.update(search_files)
         report.timings["search"] = time.perf_counter() - clock

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .. import urls
 from ..config import Config
 from ..emit import Placement, keep_previous, keep_unchanged, place
 from ..link import Linked
 from ..parallel import workers
 from .offline import FOLDER, offline_files
-from .pagefind import write_shards
+from .pagefind import shard_key, write_shards
 from .records import records
 from .shards import plan_shards
 
@@ -31,16 +33,24 @@ class SearchReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def index_search(linked: Linked, config: Config, placement: Placement) -> SearchReport:
-    """Stage pagefind/<shard>/ for the shards that changed, pagefind/shards.json and search-index/."""
+def index_search(linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str]) -> SearchReport:
+    """Stage pagefind/<shard>/ for the shards that changed, pagefind/shards.json and search-index/.
+
+    `site` is the build's digest of config and templates, `articles` each
+    article's digest as shown (fingerprint.article_digests), by id: together
+    they tell which shards changed before any record is indexed.
+    """
     report = SearchReport()
     items = list(records(linked, config))
     shards = plan_shards(items)
     report.records, report.shards = len(items), len(shards)
     clock = time.perf_counter()
+    language = config.language.split("-")[0]
+    shown = {urls.article(i): d for i, d in articles.items()}
+    keys = {s.name: shard_key(site, language, ((r.url, shown[r.url]) for r in s.records)) for s in shards}
     previous = placement.previous / PAGEFIND
     report.reused = write_shards(
-        shards, config.language.split("-")[0], placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers()
+        shards, keys, language, placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers()
     )
     kept = sorted(
         p.relative_to(placement.previous).as_posix() for name in report.reused for p in (previous / name).rglob("*") if p.is_file()

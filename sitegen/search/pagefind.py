@@ -26,7 +26,7 @@ import hashlib
 import json
 from importlib.metadata import version
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from pagefind.index import PagefindIndex
@@ -69,11 +69,18 @@ def record_fields(record: Record, memo: dict | None = None) -> dict:
 DIGEST_FILE = "sitegen-records.sha256"
 
 
-def digest(fields: list[dict], language: str) -> str:
-    """What the Pagefind index is a function of: every record's fields, the language, Pagefind's version."""
-    h = hashlib.sha256(f"{language}\0{version('pagefind')}\0".encode())
-    for item in fields:
-        h.update(json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+def shard_key(site: str, language: str, records: Iterable[tuple[str, str]]) -> str:
+    """What a shard's index is a function of, without working out its records' fields.
+
+    `records` are (url, digest of the article as shown) pairs; `site` is the
+    build's digest of config and templates. Our search code and Pagefind's
+    version count too: either changes what is indexed.
+    """
+    h = hashlib.sha256(f"{site}\0{language}\0{version('pagefind')}\0".encode())
+    for code in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(code.read_bytes())
+    for url, article in records:
+        h.update(f"{url}\0{article}\0".encode())
     return h.hexdigest()
 
 
@@ -149,11 +156,13 @@ def _run(coroutine_factory) -> None:  # noqa: ANN001 - a zero-argument callable 
             pool.submit(lambda: asyncio.run(coroutine_factory())).result()
 
 
-def write_shards(shards: Sequence[Shard], language: str, output: Path, previous: Path | None, services: int) -> list[str]:
+def write_shards(
+    shards: Sequence[Shard], keys: Mapping[str, str], language: str, output: Path, previous: Path | None, services: int
+) -> list[str]:
     """Index each shard into output/<name>/ (the pagefind/ folder); return the names reused.
 
-    A shard whose records, language and Pagefind version are those of the
-    previous build's same shard is not indexed again: its files are the
+    `keys` are the shards' keys (shard_key) by name. A shard whose key is
+    the previous build's same shard's is not indexed again: its files are the
     previous ones. That keeps rebuilds byte-identical (Pagefind writes its
     filter and meta files in hash-map order: Pagefind issue #638) and is what
     makes re-indexing an edit cost one shard, not the archive.
@@ -161,15 +170,12 @@ def write_shards(shards: Sequence[Shard], language: str, output: Path, previous:
     memo: dict = {}
     reused: list[str] = []
     jobs: list[tuple[list[dict], Path]] = []
-    keys: dict[str, str] = {}
     for shard in shards:
-        fields = [record_fields(r, memo) for r in shard.records]
-        keys[shard.name] = digest(fields, language)
         old = previous / shard.name / DIGEST_FILE if previous is not None else None
         if old is not None and old.is_file() and old.read_text(encoding="utf-8").strip() == keys[shard.name]:
             reused.append(shard.name)
         else:
-            jobs.append((fields, output / shard.name))
+            jobs.append(([record_fields(r, memo) for r in shard.records], output / shard.name))
     if jobs:
         _run(lambda: _index_all(jobs, language, services))
     for _, folder in jobs:
