@@ -48,11 +48,14 @@
   // the offline engine's, and Pagefind's when the match was only in a hidden field.
   function excerpt(text, keys) {
     text = text || "";
-    var re = /[\p{L}\p{N}\p{M}\u0640]+/gu, m, spots = [], first = -1;
-    var last = keys[keys.length - 1];
+    var re = /[\p{L}\p{N}\p{M}\u0640]+/gu, m, spots = [], first = -1, more = false;
+    var last = keys[keys.length - 1] || "";
+    var prefix = Array.from(last).length >= 2;
     while ((m = re.exec(text))) {
+      // The window is full 20 words past the first hit: a long article is not keyed to its end.
+      if (first >= 0 && spots.length >= first + 20) { more = true; break; }
       var k = N.key(m[0]);
-      var hit = keys.indexOf(k) >= 0 || (Array.from(last).length >= 2 && k.lastIndexOf(last, 0) === 0);
+      var hit = keys.indexOf(k) >= 0 || (prefix && k.lastIndexOf(last, 0) === 0);
       if (hit && first < 0) first = spots.length;
       spots.push([m.index, m.index + m[0].length, hit]);
     }
@@ -64,7 +67,7 @@
       at = spots[i][1];
     }
     if (from > 0) parts.unshift(["… ", false]);
-    if (to < spots.length) parts.push([" …", false]);
+    if (more || to < spots.length) parts.push([" …", false]);
     return parts;
   }
 
