@@ -26,7 +26,8 @@ import hashlib
 import json
 from importlib.metadata import version
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 from pagefind.index import PagefindIndex
@@ -144,7 +145,7 @@ async def _index_all(jobs: list[tuple[list[dict], Path]], language: str, service
     await asyncio.gather(*(worker() for _ in range(max(1, min(services, len(jobs))))))
 
 
-def _run(coroutine_factory) -> None:  # noqa: ANN001 - a zero-argument callable returning a coroutine
+def _run(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
