@@ -95,3 +95,14 @@ def test_a_rebuild_reindexes_only_the_shard_that_changed(make_site, monkeypatch:
     assert third.search is not None and sorted(third.search.reused) == ["2019", "2020", "undated"]
     for name in names:
         assert (site.out / "pagefind" / name / "pagefind.js").is_file()
+
+
+def test_a_new_article_leaves_the_offline_documents_of_older_ones_alone(make_site) -> None:
+    site: Site = make_site(SHARDED)
+    site.build()
+    before = {p.name: p.read_bytes() for p in (site.out / "search-index/d").iterdir()}
+    site.write({"content/articles/newest.md": article("أحدث مقال", "نص عن بيروت", date="2022-01-01")})
+    site.build()
+    after = {p.name: p.read_bytes() for p in (site.out / "search-index/d").iterdir()}
+    assert len(after) == len(before) + 1
+    assert {name: data for name, data in after.items() if name in before} == before

@@ -85,14 +85,15 @@ def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
     authors: dict[str, int] = {}
     topics: dict[str, int] = {}
     years, order, by_author, by_topic = [], [], [], []
-    dated = sorted(range(len(records)), key=lambda i: records[i].sort)
-    rank = {doc: n for n, doc in enumerate(dated)}  # date order; undated sort first, shown last
+    # Documents are numbered oldest first, so a new article takes the next number and
+    # the files of every older one (d/<n>.js) stay as they were.
+    ordered = sorted(records, key=lambda r: (r.sort, r.url))
     keys: dict[str, str] = {}
-    for doc, record in enumerate(records):
+    for doc, record in enumerate(ordered):
         for term, weight in _weights(record, keys).items():
             postings[term].extend((doc, weight))
         years.append(record.year)
-        order.append(rank[doc] if record.year else -1)
+        order.append(doc if record.year else -1)  # date order; undated are shown last
         by_author.append(".".join(_b36(authors.setdefault(a, len(authors))) for a in record.authors))
         by_topic.append(".".join(_b36(topics.setdefault(t, len(topics))) for t in record.topics))
         yield f"{FOLDER}d/{_b36(doc)}.js", _script(
