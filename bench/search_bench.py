@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--methods", default="model,single,html,cli", help="comma-separated subset to time; cli is always included")
     parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "out")
     args = parser.parse_args(argv)
 
@@ -92,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     planned = plan_shards(items)
     keys = {s.name: s.name for s in planned}  # never compared: nothing to reuse here
     print(f"{len(planned)} shards, {workers()} Pagefind processes at once", flush=True)
-    times: dict[str, list[float]] = {"model": [], "single": [], "html": [], "cli": []}
+    chosen = set(args.methods.split(",")) | {"cli"}
+    times: dict[str, list[float]] = {m: [] for m in ("model", "single", "html", "cli") if m in chosen}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for run in range(args.runs):
