@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .content.model import Article, Library
-from .terms import Terms, plain_text
+from .terms import unpack_counts
 
 LIMIT = 5
 TOP_TERMS = 16  # terms per article in the inverted index
@@ -34,8 +34,6 @@ MAX_POSTING = 250  # longer term lists are not walked: the word is too common to
 BUDGET = 500  # posting entries walked per article, rarest terms first
 CANDIDATES = 30  # best text matches given a full score
 SMALL_TAG = 30  # all members of a tag this small are candidates
-TITLE_BOOST = 3  # a title word counts as this many body words
-BODY_CHARS = 2500  # of the body's text: a news story says what it is about first, and tokenising is the cost
 TAG_WEIGHT = 0.6  # a tag on two articles only, against a perfect text match (1.0)
 TIME_WEIGHT = 0.15  # the most time can take off a score
 TIME_HALF_LIFE_DAYS = 365.0
@@ -48,23 +46,22 @@ class _Vector:
 
 
 def _vectors(articles: tuple[Article, ...]) -> list[_Vector]:
-    """TF-IDF (log-scaled term frequency) over title, summary and the body's opening, pruned to TOP_TERMS."""
-    terms_of = Terms()
-    counts: list[Counter[str]] = []
+    """TF-IDF (log-scaled term frequency) of the articles' terms, pruned to TOP_TERMS."""
+    groups = [list(unpack_counts(article.terms)) for article in articles]
     df: Counter[str] = Counter()
-    for article in articles:
-        terms = terms_of.counts(plain_text(article.body_html[: BODY_CHARS * 2])[:BODY_CHARS])
-        for term, n in terms_of.counts(f"{article.title} {article.summary}").items():
-            terms[term] += TITLE_BOOST * n
-        counts.append(terms)
-        df.update(terms.keys())
+    for terms in groups:
+        for _, same_count in terms:
+            df.update(same_count)  # an article's terms are distinct, so this counts articles
     total = len(articles)
     idf = {term: math.log((total + 1) / n) for term, n in df.items()}
-    tf = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]  # most counts are small: look them up
     vectors = []
-    for terms in counts:
+    for terms in groups:
         # Negated weights: plain tuple order is heaviest first, ties by term (deterministic pruning).
-        weights = sorted([(-(tf[n] if n < 64 else 1.0 + math.log(n)) * idf[term], term) for term, n in terms.items()])
+        weights = []
+        for n, same_count in terms:
+            tf = -1.0 - math.log(n)
+            weights += [(tf * idf[term], term) for term in same_count]
+        weights.sort()
         norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
         vectors.append(_Vector(tuple((t, -w / norm) for w, t in weights[:TOP_TERMS] if w < 0)))
     return vectors
