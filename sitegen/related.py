@@ -21,9 +21,10 @@ by id, so the result never wobbles.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+import operator
 from collections import Counter
-from dataclasses import dataclass
 
 from .content.model import Article, Library
 from .terms import unpack_counts
@@ -40,30 +41,31 @@ TIME_HALF_LIFE_DAYS = 365.0
 _ROUND = 9  # decimals kept, so float noise never outweighs the tie-break by id
 
 
-@dataclass(frozen=True)
-class _Vector:
-    terms: tuple[tuple[str, float], ...]  # the heaviest terms, L2-normalised weights
-
-
-def _vectors(articles: tuple[Article, ...]) -> list[_Vector]:
-    """TF-IDF (log-scaled term frequency) of the articles' terms, pruned to TOP_TERMS."""
-    groups = [list(unpack_counts(article.terms)) for article in articles]
+def _vectors(articles: tuple[Article, ...]) -> list[tuple[tuple[str, float], ...]]:
+    """Each article's TOP_TERMS heaviest terms with their TF-IDF weights (log-scaled
+    term frequency), L2-normalised over all its terms; heaviest first, ties by term."""
     df: Counter[str] = Counter()
-    for terms in groups:
-        for _, same_count in terms:
-            df.update(same_count)  # an article's terms are distinct, so this counts articles
+    for article in articles:
+        df.update(article.terms.split())  # an article's terms are distinct, so this counts articles
     total = len(articles)
     idf = {term: math.log((total + 1) / n) for term, n in df.items()}
     vectors = []
-    for terms in groups:
-        # Negated weights: plain tuple order is heaviest first, ties by term (deterministic pruning).
-        weights = []
-        for n, same_count in terms:
-            tf = -1.0 - math.log(n)
-            weights += [(tf * idf[term], term) for term in same_count]
-        weights.sort()
-        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
-        vectors.append(_Vector(tuple((t, -w / norm) for w, t in weights[:TOP_TERMS] if w < 0)))
+    for article in articles:
+        weights: list[float] = []
+        terms: list[str] = []
+        for n, same_count in unpack_counts(article.terms):
+            # map over C callables: this runs for every term of every article.
+            weights += map((1.0 + math.log(n)).__mul__, map(idf.__getitem__, same_count))
+            terms += same_count
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
+        if len(weights) > TOP_TERMS:
+            # Tuples only for the terms that can make the cut (ties at the cut included).
+            cut = sorted(weights)[-TOP_TERMS]
+            kept = itertools.compress(zip(weights, terms), map(cut.__le__, weights))
+        else:
+            kept = zip(weights, terms)
+        heaviest = sorted(((-w, t) for w, t in kept if w > 0))[:TOP_TERMS]
+        vectors.append(tuple((t, -w / norm) for w, t in heaviest))
     return vectors
 
 
@@ -84,53 +86,65 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
             members.setdefault(tag, []).append(rank)  # ascending: newest first
     scale = math.log(total + 1) or 1.0
     tag_weight = {tag: TAG_WEIGHT * math.log((total + 1) / len(ranks)) / scale for tag, ranks in members.items()}
+    small_tags = {tag: ranks for tag, ranks in members.items() if len(ranks) <= SMALL_TAG}
     days = [_days(a) for a in articles]
 
     vectors = _vectors(articles)
-    postings: dict[str, list[tuple[int, float]]] = {}
+    postings: dict[str, tuple[list[int], list[float]]] = {}
     for rank, vector in enumerate(vectors):
-        for term, weight in vector.terms:
-            postings.setdefault(term, []).append((rank, weight))
+        for term, weight in vector:
+            ranks, weights = postings.setdefault(term, ([], []))
+            ranks.append(rank)
+            weights.append(weight)
 
+    ids = [a.id for a in articles]
     result: dict[str, tuple[str, ...]] = {}
-    for rank, article in enumerate(articles):
-        text = _text_scores(vectors[rank], postings)
+    for rank in range(total):
+        text: dict[int, float] = {}
+        get = text.get
+        for ranks, weights, weight in _walk(vectors[rank], postings):
+            for other, other_weight in zip(ranks, weights):
+                text[other] = get(other, 0.0) + weight * other_weight
         text.pop(rank, None)
         # Full scores only for the best text matches and the members of small tags.
-        candidates = set(heapq.nlargest(CANDIDATES, text, key=text.__getitem__))
+        candidates = set(sorted(text, key=text.__getitem__, reverse=True)[:CANDIDATES])  # stable, as nlargest
         tags = tags_of[rank]
-        for tag in sorted(tags):
-            if len(members[tag]) <= SMALL_TAG:
-                candidates.update(members[tag])
+        for tag in tags:
+            if tag in small_tags:
+                candidates.update(small_tags[tag])
         candidates.discard(rank)
 
         scored = []
+        one = days[rank]
         for other in candidates:
-            score = sum(tag_weight[t] for t in tags & tags_of[other]) + text.get(other, 0.0)
+            shared = tags & tags_of[other]
+            score = sum(map(tag_weight.__getitem__, shared)) + get(other, 0.0) if shared else get(other, 0.0)
             if score > 0:
-                one, two = days[rank], days[other]
+                two = days[other]
                 near = 0.0 if one is None or two is None else 0.5 ** (abs(one - two) / TIME_HALF_LIFE_DAYS)
                 score *= 1.0 - TIME_WEIGHT + TIME_WEIGHT * near
-                scored.append((-round(score, _ROUND), articles[other].id, other))
-        chosen = [other for _, _, other in heapq.nsmallest(limit, scored)]
+                scored.append((-round(score, _ROUND), ids[other], other))
+        chosen = [other for _, _, other in sorted(scored)[:limit]]
         if len(chosen) < limit and tags:
             chosen += _fill(rank, chosen, [members[t] for t in sorted(tags)], limit)
-        result[article.id] = tuple(articles[r].id for r in chosen)
+        result[ids[rank]] = tuple(ids[r] for r in chosen)
     return result
 
 
-def _text_scores(vector: _Vector, postings: dict[str, list[tuple[int, float]]]) -> dict[int, float]:
-    """Dot products with the articles sharing a term, rarest terms first, within a budget."""
-    scores: dict[int, float] = {}
-    get = scores.get
+def _walk(
+    vector: tuple[tuple[str, float], ...], postings: dict[str, tuple[list[int], list[float]]]
+) -> list[tuple[list[int], list[float], float]]:
+    """The term lists an article's text scores are summed over: rarest terms
+    first, within BUDGET entries, none longer than MAX_POSTING."""
+    walked = []
     budget = BUDGET
-    for length, term, weight in sorted((len(postings[t]), t, w) for t, w in vector.terms):
+    for length, _term, weight in sorted((len(postings[t][0]), t, w) for t, w in vector):
         if length > MAX_POSTING or length > budget:
             break
         budget -= length
-        for other, other_weight in postings[term]:
-            scores[other] = get(other, 0.0) + weight * other_weight
-    return scores
+        ranks, weights = postings[_term]
+        walked.append((ranks, weights, weight))
+    return walked
 
 
 def _fill(rank: int, chosen: list[int], lists: list[list[int]], limit: int) -> list[int]:
