@@ -5,7 +5,8 @@ similarity of titles and bodies, and a mild preference for articles close in tim
           + cosine of the articles' TF-IDF term vectors
     then × a time factor between 1 − TIME_WEIGHT (far apart or undated) and 1.
 
-Words come from the title, summary and the body's first BODY_CHARS characters.
+Words come from the title, summary and the body's opening (`terms.article_terms`,
+counted when the article is parsed and kept in the build cache with it).
 It never compares all pairs. Each article keeps only its TOP_TERMS heaviest
 terms (rare words weigh most) in an inverted index; an article's text scores are
 accumulated over the lists of its terms, shortest (rarest) first, within a
@@ -16,6 +17,10 @@ get a full score; a candidate's tag score is exact, so a common topic still
 counts, weakly. Articles left with fewer than LIMIT related are filled from
 their tags' lists, newest first. Equal scores (to _ROUND decimals) are ordered
 by id, so the result never wobbles.
+
+Each article's vector, then each article's list, depends only on shared
+read-only tables, so large archives are split over forked workers (as parsing
+and rendering are); the result is the same whatever the split.
 """
 
 from __future__ import annotations
@@ -25,9 +30,18 @@ import itertools
 import math
 import operator
 from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any, TypeVar
 
 from .content.model import Article, Library
+from .parallel import PARALLEL_THRESHOLD, chunks, workers
 from .terms import unpack_counts
+
+T = TypeVar("T")
+Vector = tuple[tuple[str, float], ...]  # (term, weight), heaviest first
 
 LIMIT = 5
 TOP_TERMS = 16  # terms per article in the inverted index
@@ -41,36 +55,18 @@ TIME_HALF_LIFE_DAYS = 365.0
 _ROUND = 9  # decimals kept, so float noise never outweighs the tie-break by id
 
 
-def _vectors(articles: tuple[Article, ...]) -> list[tuple[tuple[str, float], ...]]:
-    """Each article's TOP_TERMS heaviest terms with their TF-IDF weights (log-scaled
-    term frequency), L2-normalised over all its terms; heaviest first, ties by term."""
-    df: Counter[str] = Counter()
-    for article in articles:
-        df.update(article.terms.split())  # an article's terms are distinct, so this counts articles
-    total = len(articles)
-    idf = {term: math.log((total + 1) / n) for term, n in df.items()}
-    vectors = []
-    for article in articles:
-        weights: list[float] = []
-        terms: list[str] = []
-        for n, same_count in unpack_counts(article.terms):
-            # map over C callables: this runs for every term of every article.
-            weights += map((1.0 + math.log(n)).__mul__, map(idf.__getitem__, same_count))
-            terms += same_count
-        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
-        if len(weights) > TOP_TERMS:
-            # Tuples only for the terms that can make the cut (ties at the cut included).
-            cut = sorted(weights)[-TOP_TERMS]
-            kept = itertools.compress(zip(weights, terms), map(cut.__le__, weights))
-        else:
-            kept = zip(weights, terms)
-        heaviest = sorted(((-w, t) for w, t in kept if w > 0))[:TOP_TERMS]
-        vectors.append(tuple((t, -w / norm) for w, t in heaviest))
-    return vectors
+@dataclass(frozen=True)
+class _Index:
+    """What scoring an article reads: built once, then only read (by forked workers too)."""
 
-
-def _days(article: Article) -> float | None:
-    return article.date.timestamp() / 86400.0 if article.date else None
+    ids: list[str]  # by rank, 0 = newest
+    tags_of: list[frozenset[str]]  # "a:<author>", "t:<topic>"
+    members: dict[str, list[int]]  # tag -> ranks, ascending
+    small_tags: dict[str, list[int]]  # the tags with at most SMALL_TAG members
+    tag_weight: dict[str, float]
+    days: list[float | None]
+    vectors: list[Vector]
+    postings: dict[str, tuple[list[int], list[float]]]  # term -> (ranks, weights), ranks ascending
 
 
 def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
@@ -86,53 +82,145 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
             members.setdefault(tag, []).append(rank)  # ascending: newest first
     scale = math.log(total + 1) or 1.0
     tag_weight = {tag: TAG_WEIGHT * math.log((total + 1) / len(ranks)) / scale for tag, ranks in members.items()}
-    small_tags = {tag: ranks for tag, ranks in members.items() if len(ranks) <= SMALL_TAG}
-    days = [_days(a) for a in articles]
 
-    vectors = _vectors(articles)
+    idf = _idf(articles)
+    vectors = _spread(_vectors, (articles, idf), range(total))
     postings: dict[str, tuple[list[int], list[float]]] = {}
     for rank, vector in enumerate(vectors):
         for term, weight in vector:
             ranks, weights = postings.setdefault(term, ([], []))
             ranks.append(rank)
             weights.append(weight)
+    index = _Index(
+        ids=[a.id for a in articles],
+        tags_of=tags_of,
+        members=members,
+        small_tags={tag: ranks for tag, ranks in members.items() if len(ranks) <= SMALL_TAG},
+        tag_weight=tag_weight,
+        days=[_days(a) for a in articles],
+        vectors=vectors,
+        postings=postings,
+    )
+    lists = _spread(_relate, (index, limit), range(total))
+    return dict(zip(index.ids, lists))
 
-    ids = [a.id for a in articles]
-    result: dict[str, tuple[str, ...]] = {}
-    for rank in range(total):
+
+def _spread(work: Callable[[Any, range], list[T]], shared: Any, ranks: range) -> list[T]:
+    """`work(shared, ranks)`, over forked workers when there is enough of it;
+    results in rank order. Workers inherit `shared` by forking: nothing big is pickled."""
+    if len(ranks) < PARALLEL_THRESHOLD or workers() == 1:
+        return work(shared, ranks)
+    with ProcessPoolExecutor(workers(), mp_context=get_context("fork"), initializer=_adopt, initargs=(work, shared)) as pool:
+        return [item for part in pool.map(_work_inherited, chunks(ranks)) for item in part]
+
+
+# Set in each forked worker by its initializer; the parent never touches it.
+_inherited: list[tuple[Callable[[Any, range], list[Any]], Any]] = []
+
+
+def _adopt(work: Callable[[Any, range], list[Any]], shared: Any) -> None:
+    _inherited.append((work, shared))
+
+
+def _work_inherited(ranks: Sequence[int]) -> list[Any]:
+    work, shared = _inherited[-1]
+    return work(shared, ranks)
+
+
+def _idf(articles: tuple[Article, ...]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for article in articles:
+        df.update(article.terms.split())  # an article's terms are distinct, so this counts articles
+    total = len(articles)
+    return {term: math.log((total + 1) / n) for term, n in df.items()}
+
+
+def _vectors(shared: tuple[tuple[Article, ...], dict[str, float]], ranks: Sequence[int]) -> list[Vector]:
+    """The articles' TOP_TERMS heaviest terms with their TF-IDF weights (log-scaled
+    term frequency), L2-normalised over all their terms; heaviest first, ties by term."""
+    articles, idf = shared
+    vectors = []
+    for rank in ranks:
+        weights: list[float] = []
+        terms: list[str] = []
+        # Runs for every term of every article, so it is kept to maps over C
+        # functions (operator's: a bound float method would be called far slower).
+        for n, same_count in unpack_counts(articles[rank].terms):
+            if n == 1:  # most terms; tf = 1
+                weights += map(idf.__getitem__, same_count)
+            else:
+                weights += map(operator.mul, itertools.repeat(1.0 + math.log(n)), map(idf.__getitem__, same_count))
+            terms += same_count
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
+        if len(weights) > TOP_TERMS:
+            # Tuples only for the terms that can make the cut (ties at the cut included).
+            cut = sorted(weights)[-TOP_TERMS]
+            kept = itertools.compress(zip(weights, terms), map(operator.ge, weights, itertools.repeat(cut)))
+        else:
+            kept = zip(weights, terms)
+        heaviest = sorted([(-w, t) for w, t in kept if w > 0])[:TOP_TERMS]
+        vectors.append(tuple((t, -w / norm) for w, t in heaviest))
+    return vectors
+
+
+def _days(article: Article) -> float | None:
+    return article.date.timestamp() / 86400.0 if article.date else None
+
+
+def _relate(shared: tuple[_Index, int], ranks: Sequence[int]) -> list[tuple[str, ...]]:
+    """The related ids of the articles at `ranks`."""
+    index, limit = shared
+    ids, tags_of, tag_weight, days = index.ids, index.tags_of, index.tag_weight, index.days
+    out = []
+    for rank in ranks:
         text: dict[int, float] = {}
         get = text.get
-        for ranks, weights, weight in _walk(vectors[rank], postings):
-            for other, other_weight in zip(ranks, weights):
+        for ranks_, weights, weight in _walk(index.vectors[rank], index.postings):
+            for other, other_weight in zip(ranks_, weights):
                 text[other] = get(other, 0.0) + weight * other_weight
         text.pop(rank, None)
         # Full scores only for the best text matches and the members of small tags.
         candidates = set(sorted(text, key=text.__getitem__, reverse=True)[:CANDIDATES])  # stable, as nlargest
         tags = tags_of[rank]
         for tag in tags:
-            if tag in small_tags:
-                candidates.update(small_tags[tag])
+            if tag in index.small_tags:
+                candidates.update(index.small_tags[tag])
         candidates.discard(rank)
 
         scored = []
         one = days[rank]
         for other in candidates:
-            shared = tags & tags_of[other]
-            score = sum(map(tag_weight.__getitem__, shared)) + get(other, 0.0) if shared else get(other, 0.0)
+            score = get(other, 0.0)
+            if not tags.isdisjoint(tags_of[other]):
+                score = sum(map(tag_weight.__getitem__, tags & tags_of[other])) + score
             if score > 0:
                 two = days[other]
                 near = 0.0 if one is None or two is None else 0.5 ** (abs(one - two) / TIME_HALF_LIFE_DAYS)
                 score *= 1.0 - TIME_WEIGHT + TIME_WEIGHT * near
-                scored.append((-round(score, _ROUND), ids[other], other))
-        chosen = [other for _, _, other in sorted(scored)[:limit]]
+                scored.append((score, other))
+        chosen = _best(scored, ids, limit)
         if len(chosen) < limit and tags:
-            chosen += _fill(rank, chosen, [members[t] for t in sorted(tags)], limit)
-        result[ids[rank]] = tuple(ids[r] for r in chosen)
-    return result
+            chosen += _fill(rank, chosen, [index.members[t] for t in sorted(tags)], limit)
+        out.append(tuple(ids[r] for r in chosen))
+    return out
+
+
+def _best(scored: list[tuple[float, int]], ids: list[str], limit: int) -> list[int]:
+    """The `limit` best (score, rank) by score to _ROUND decimals, then by id.
+
+    `round` to decimals is slow (it works on the decimal digits), so only the
+    scores that could still tie with the limit-th best are rounded: a score more
+    than two units of the last decimal below it rounds strictly below it.
+    """
+    if len(scored) > limit:
+        scored.sort(reverse=True)
+        floor = scored[limit - 1][0] - 2 * 10.0**-_ROUND
+        scored = list(itertools.takewhile(lambda item: item[0] >= floor, scored))
+    return [other for _, _, other in sorted((-round(score, _ROUND), ids[other], other) for score, other in scored)[:limit]]
 
 
 def _walk(
-    vector: tuple[tuple[str, float], ...], postings: dict[str, tuple[list[int], list[float]]]
+    vector: Vector, postings: dict[str, tuple[list[int], list[float]]]
 ) -> list[tuple[list[int], list[float], float]]:
     """The term lists an article's text scores are summed over: rarest terms
     first, within BUDGET entries, none longer than MAX_POSTING."""
