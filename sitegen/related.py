@@ -83,14 +83,19 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     scale = math.log(total + 1) or 1.0
     tag_weight = {tag: TAG_WEIGHT * math.log((total + 1) / len(ranks)) / scale for tag, ranks in members.items()}
 
-    idf = _idf(articles)
-    vectors = _spread(_vectors, (articles, idf), range(total))
+    everyone = range(total)
+    df: Counter[str] = Counter()
+    for part in _spread(_document_frequencies, articles, everyone):
+        df.update(part)
+    idf = {term: math.log((total + 1) / n) for term, n in df.items()}
+    vectors: list[Vector] = []
     postings: dict[str, tuple[list[int], list[float]]] = {}
-    for rank, vector in enumerate(vectors):
-        for term, weight in vector:
+    for part_vectors, part_postings in _spread(_vectors, (articles, idf), everyone):
+        vectors += part_vectors
+        for term, (part_ranks, part_weights) in part_postings.items():
             ranks, weights = postings.setdefault(term, ([], []))
-            ranks.append(rank)
-            weights.append(weight)
+            ranks += part_ranks  # parts come in rank order, so ranks stay ascending
+            weights += part_weights
     index = _Index(
         ids=[a.id for a in articles],
         tags_of=tags_of,
@@ -101,45 +106,49 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
         vectors=vectors,
         postings=postings,
     )
-    lists = _spread(_relate, (index, limit), range(total))
+    lists = [ids for part in _spread(_relate, (index, limit), everyone) for ids in part]
     return dict(zip(index.ids, lists))
 
 
-def _spread(work: Callable[[Any, range], list[T]], shared: Any, ranks: range) -> list[T]:
-    """`work(shared, ranks)`, over forked workers when there is enough of it;
-    results in rank order. Workers inherit `shared` by forking: nothing big is pickled."""
+def _spread(work: Callable[[Any, Sequence[int]], T], shared: Any, ranks: range) -> list[T]:
+    """`work(shared, part)` for consecutive parts of `ranks`, in order: over
+    forked workers when there is enough work, else one part in this process.
+    Workers inherit `shared` by forking, so only ranges and results are pickled."""
     if len(ranks) < PARALLEL_THRESHOLD or workers() == 1:
-        return work(shared, ranks)
+        return [work(shared, ranks)]
     with ProcessPoolExecutor(workers(), mp_context=get_context("fork"), initializer=_adopt, initargs=(work, shared)) as pool:
-        return [item for part in pool.map(_work_inherited, chunks(ranks)) for item in part]
+        return list(pool.map(_work_inherited, chunks(ranks)))
 
 
 # Set in each forked worker by its initializer; the parent never touches it.
-_inherited: list[tuple[Callable[[Any, range], list[Any]], Any]] = []
+_inherited: list[tuple[Callable[[Any, Sequence[int]], Any], Any]] = []
 
 
-def _adopt(work: Callable[[Any, range], list[Any]], shared: Any) -> None:
+def _adopt(work: Callable[[Any, Sequence[int]], Any], shared: Any) -> None:
     _inherited.append((work, shared))
 
 
-def _work_inherited(ranks: Sequence[int]) -> list[Any]:
+def _work_inherited(ranks: Sequence[int]) -> Any:
     work, shared = _inherited[-1]
     return work(shared, ranks)
 
 
-def _idf(articles: tuple[Article, ...]) -> dict[str, float]:
+def _document_frequencies(articles: tuple[Article, ...], ranks: Sequence[int]) -> Counter[str]:
     df: Counter[str] = Counter()
-    for article in articles:
-        df.update(article.terms.split())  # an article's terms are distinct, so this counts articles
-    total = len(articles)
-    return {term: math.log((total + 1) / n) for term, n in df.items()}
+    for rank in ranks:
+        df.update(articles[rank].terms.split())  # an article's terms are distinct, so this counts articles
+    return df
 
 
-def _vectors(shared: tuple[tuple[Article, ...], dict[str, float]], ranks: Sequence[int]) -> list[Vector]:
+def _vectors(
+    shared: tuple[tuple[Article, ...], dict[str, float]], ranks: Sequence[int]
+) -> tuple[list[Vector], dict[str, tuple[list[int], list[float]]]]:
     """The articles' TOP_TERMS heaviest terms with their TF-IDF weights (log-scaled
-    term frequency), L2-normalised over all their terms; heaviest first, ties by term."""
+    term frequency), L2-normalised over all their terms; heaviest first, ties by
+    term. With them, their part of the inverted index (term -> ranks, weights)."""
     articles, idf = shared
     vectors = []
+    postings: dict[str, tuple[list[int], list[float]]] = {}
     for rank in ranks:
         weights: list[float] = []
         terms: list[str] = []
@@ -159,8 +168,13 @@ def _vectors(shared: tuple[tuple[Article, ...], dict[str, float]], ranks: Sequen
         else:
             kept = zip(weights, terms)
         heaviest = sorted([(-w, t) for w, t in kept if w > 0])[:TOP_TERMS]
-        vectors.append(tuple((t, -w / norm) for w, t in heaviest))
-    return vectors
+        vector = tuple((t, -w / norm) for w, t in heaviest)
+        vectors.append(vector)
+        for term, weight in vector:
+            entries = postings.setdefault(term, ([], []))
+            entries[0].append(rank)
+            entries[1].append(weight)
+    return vectors, postings
 
 
 def _days(article: Article) -> float | None:
