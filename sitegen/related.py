@@ -161,13 +161,9 @@ def _vectors(
                 weights += map(operator.mul, itertools.repeat(1.0 + math.log(n)), map(idf.__getitem__, same_count))
             terms += same_count
         norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
-        if len(weights) > TOP_TERMS:
-            # Tuples only for the terms that can make the cut (ties at the cut included).
-            cut = sorted(weights)[-TOP_TERMS]
-            kept = itertools.compress(zip(weights, terms), map(operator.ge, weights, itertools.repeat(cut)))
-        else:
-            kept = zip(weights, terms)
-        heaviest = sorted([(-w, t) for w, t in kept if w > 0])[:TOP_TERMS]
+        # Tuples only for the terms that can make the cut (ties at the cut included).
+        cut = sorted(weights)[-TOP_TERMS] if len(weights) > TOP_TERMS else 0.0
+        heaviest = sorted([(-w, t) for w, t in zip(weights, terms) if w >= cut and w > 0])[:TOP_TERMS]
         vector = tuple((t, -w / norm) for w, t in heaviest)
         vectors.append(vector)
         for term, weight in vector:
