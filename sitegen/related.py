@@ -185,8 +185,8 @@ def _relate(shared: tuple[_Index, int], ranks: Sequence[int]) -> list[tuple[str,
     for rank in ranks:
         text: dict[int, float] = {}
         get = text.get
-        for ranks_, weights, weight in _walk(index.vectors[rank], index.postings):
-            for other, other_weight in zip(ranks_, weights):
+        for others, other_weights, weight in _walk(index.vectors[rank], index.postings):
+            for other, other_weight in zip(others, other_weights):
                 text[other] = get(other, 0.0) + weight * other_weight
         text.pop(rank, None)
         # Full scores only for the best text matches and the members of small tags.
@@ -236,11 +236,11 @@ def _walk(
     first, within BUDGET entries, none longer than MAX_POSTING."""
     walked = []
     budget = BUDGET
-    for length, _term, weight in sorted((len(postings[t][0]), t, w) for t, w in vector):
+    for length, term, weight in sorted((len(postings[t][0]), t, w) for t, w in vector):
         if length > MAX_POSTING or length > budget:
             break
         budget -= length
-        ranks, weights = postings[_term]
+        ranks, weights = postings[term]
         walked.append((ranks, weights, weight))
     return walked
 
