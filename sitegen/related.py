@@ -147,6 +147,7 @@ def _vectors(
     term frequency), L2-normalised over all their terms; heaviest first, ties by
     term. With them, their part of the inverted index (term -> ranks, weights)."""
     articles, idf = shared
+    idf_of = idf.__getitem__
     vectors = []
     postings: dict[str, tuple[list[int], list[float]]] = {}
     for rank in ranks:
@@ -156,9 +157,9 @@ def _vectors(
         # functions (operator's: a bound float method would be called far slower).
         for n, same_count in unpack_counts(articles[rank].terms):
             if n == 1:  # most terms; tf = 1
-                weights += map(idf.__getitem__, same_count)
+                weights += map(idf_of, same_count)
             else:
-                weights += map(operator.mul, itertools.repeat(1.0 + math.log(n)), map(idf.__getitem__, same_count))
+                weights += map(operator.mul, itertools.repeat(1.0 + math.log(n)), map(idf_of, same_count))
             terms += same_count
         norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
         # Tuples only for the terms that can make the cut (ties at the cut included).

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 BODY_CHARS = 2500  # of the body's text: a news story says what it is about first, and tokenising is the cost
 TITLE_BOOST = 3  # a title word counts as this many body words
@@ -122,8 +122,6 @@ def pack_counts(counts: Mapping[str, int]) -> str:
     return "\n".join(" ".join(sorted(by_count.get(n, ()))) for n in range(1, top + 1))
 
 
-def unpack_counts(packed: str) -> Iterator[tuple[int, list[str]]]:
+def unpack_counts(packed: str) -> list[tuple[int, list[str]]]:
     """(count, terms) of a `pack_counts` string, for the counts that occur."""
-    for n, line in enumerate(packed.split("\n"), 1):
-        if line:
-            yield n, line.split(" ")
+    return [(n, line.split(" ")) for n, line in enumerate(packed.split("\n"), 1) if line]
