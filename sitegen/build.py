@@ -27,7 +27,7 @@ from .errors import ContentError, Problem, SitegenError
 from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
 from .link import Linked
 from .load import load_site
-from .publish import publishing_files
+from .publish import listed_pages, publishing_files
 from .render import Renderer, static_dirs
 from .search import SearchReport, index_search
 from .verify import LinkLedger
@@ -157,8 +157,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         report.timings["search"] = time.perf_counter() - clock
 
         everything = reuse | records
-        listed = [(f.removesuffix("index.html"), p.modified) for f, p in sorted(everything.items()) if f != urls.NOT_FOUND]
-        for rel, data in publishing_files(config, linked, listed):
+        for rel, data in publishing_files(config, linked, listed_pages(pages, everything)):
             report.written += place(placement, rel, data)
             files.add(rel)
 

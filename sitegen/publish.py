@@ -8,13 +8,18 @@ the articles themselves (never the build time), so builds stay reproducible.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from . import urls
 from .config import Config
 from .content.model import Article, Library
 from .link import Linked
+
+if TYPE_CHECKING:  # render imports this module (feed_path)
+    from .cache import CachedPage
+    from .render import Page
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -79,6 +84,16 @@ def feeds(config: Config, linked: Linked) -> Iterator[tuple[str, bytes]]:
     for ident, topic in library.topics.items():
         path = urls.topic(ident)
         yield feed_path(path), atom_feed(config, library, path, f"{topic.name} · {config.title}", linked.by_topic.get(ident, ()))
+
+
+def listed_pages(pages: Iterable[Page], written: Mapping[str, CachedPage]) -> list[tuple[str, dt.datetime | None]]:
+    """(site path, last modified) of the pages a sitemap lists, in file order.
+
+    Not the 404 page, and not redirects: an alias's URL only sends readers on
+    to its profile's page, which is the one to index.
+    """
+    unlisted = {urls.output_file(p.path) for p in pages if p.kind == "redirect"} | {urls.NOT_FOUND}
+    return [(f.removesuffix("index.html"), p.modified) for f, p in sorted(written.items()) if f not in unlisted]
 
 
 def sitemaps(config: Config, pages: Iterable[tuple[str, dt.datetime | None]]) -> Iterator[tuple[str, bytes]]:

@@ -5,7 +5,8 @@ similarity of titles and bodies, and a mild preference for articles close in tim
           + cosine of the articles' TF-IDF term vectors
     then × a time factor between 1 − TIME_WEIGHT (far apart or undated) and 1.
 
-Words come from the title, summary and the body's first BODY_CHARS characters.
+Words come from the title, summary and the body's opening (`terms.article_terms`,
+counted when the article is parsed and kept in the build cache with it).
 It never compares all pairs. Each article keeps only its TOP_TERMS heaviest
 terms (rare words weigh most) in an inverted index; an article's text scores are
 accumulated over the lists of its terms, shortest (rarest) first, within a
@@ -16,17 +17,31 @@ get a full score; a candidate's tag score is exact, so a common topic still
 counts, weakly. Articles left with fewer than LIMIT related are filled from
 their tags' lists, newest first. Equal scores (to _ROUND decimals) are ordered
 by id, so the result never wobbles.
+
+Each article's vector, then each article's list, depends only on shared
+read-only tables, so large archives are split over forked workers (as parsing
+and rendering are); the result is the same whatever the split.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+import operator
 from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any, TypeVar
 
 from .content.model import Article, Library
-from .terms import Terms, plain_text
+from .parallel import PARALLEL_THRESHOLD, chunks, workers
+from .terms import unpack_counts
+
+T = TypeVar("T")
+Vector = tuple[tuple[str, float], ...]  # (term, weight), heaviest first
 
 LIMIT = 5
 TOP_TERMS = 16  # terms per article in the inverted index
@@ -34,8 +49,6 @@ MAX_POSTING = 250  # longer term lists are not walked: the word is too common to
 BUDGET = 500  # posting entries walked per article, rarest terms first
 CANDIDATES = 30  # best text matches given a full score
 SMALL_TAG = 30  # all members of a tag this small are candidates
-TITLE_BOOST = 3  # a title word counts as this many body words
-BODY_CHARS = 2500  # of the body's text: a news story says what it is about first, and tokenising is the cost
 TAG_WEIGHT = 0.6  # a tag on two articles only, against a perfect text match (1.0)
 TIME_WEIGHT = 0.15  # the most time can take off a score
 TIME_HALF_LIFE_DAYS = 365.0
@@ -43,35 +56,17 @@ _ROUND = 9  # decimals kept, so float noise never outweighs the tie-break by id
 
 
 @dataclass(frozen=True)
-class _Vector:
-    terms: tuple[tuple[str, float], ...]  # the heaviest terms, L2-normalised weights
+class _Index:
+    """What scoring an article reads: built once, then only read (by forked workers too)."""
 
-
-def _vectors(articles: tuple[Article, ...]) -> list[_Vector]:
-    """TF-IDF (log-scaled term frequency) over title, summary and the body's opening, pruned to TOP_TERMS."""
-    terms_of = Terms()
-    counts: list[Counter[str]] = []
-    df: Counter[str] = Counter()
-    for article in articles:
-        terms = terms_of.counts(plain_text(article.body_html[: BODY_CHARS * 2])[:BODY_CHARS])
-        for term, n in terms_of.counts(f"{article.title} {article.summary}").items():
-            terms[term] += TITLE_BOOST * n
-        counts.append(terms)
-        df.update(terms.keys())
-    total = len(articles)
-    idf = {term: math.log((total + 1) / n) for term, n in df.items()}
-    tf = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]  # most counts are small: look them up
-    vectors = []
-    for terms in counts:
-        # Negated weights: plain tuple order is heaviest first, ties by term (deterministic pruning).
-        weights = sorted([(-(tf[n] if n < 64 else 1.0 + math.log(n)) * idf[term], term) for term, n in terms.items()])
-        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
-        vectors.append(_Vector(tuple((t, -w / norm) for w, t in weights[:TOP_TERMS] if w < 0)))
-    return vectors
-
-
-def _days(article: Article) -> float | None:
-    return article.date.timestamp() / 86400.0 if article.date else None
+    ids: list[str]  # by rank, 0 = newest
+    tags_of: list[frozenset[str]]  # "a:<author>", "t:<topic>"
+    members: dict[str, list[int]]  # tag -> ranks, ascending
+    small_tags: dict[str, list[int]]  # the tags with at most SMALL_TAG members
+    tag_weight: dict[str, float]
+    days: list[float | None]
+    vectors: list[Vector]
+    postings: dict[str, tuple[list[int], list[float]]]  # term -> (ranks, weights), ranks ascending
 
 
 def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
@@ -87,53 +82,168 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
             members.setdefault(tag, []).append(rank)  # ascending: newest first
     scale = math.log(total + 1) or 1.0
     tag_weight = {tag: TAG_WEIGHT * math.log((total + 1) / len(ranks)) / scale for tag, ranks in members.items()}
-    days = [_days(a) for a in articles]
 
-    vectors = _vectors(articles)
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for rank, vector in enumerate(vectors):
-        for term, weight in vector.terms:
-            postings.setdefault(term, []).append((rank, weight))
+    everyone = range(total)
+    df: Counter[str] = Counter()
+    for part in _spread(_document_frequencies, articles, everyone):
+        df.update(part)
+    idf = {term: math.log((total + 1) / n) for term, n in df.items()}
+    vectors: list[Vector] = []
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    for part_vectors, part_postings in _spread(_vectors, (articles, idf), everyone):
+        vectors += part_vectors
+        for term, (part_ranks, part_weights) in part_postings.items():
+            ranks, weights = postings.setdefault(term, ([], []))
+            ranks += part_ranks  # parts come in rank order, so ranks stay ascending
+            weights += part_weights
+    index = _Index(
+        ids=[a.id for a in articles],
+        tags_of=tags_of,
+        members=members,
+        small_tags={tag: ranks for tag, ranks in members.items() if len(ranks) <= SMALL_TAG},
+        tag_weight=tag_weight,
+        days=[_days(a) for a in articles],
+        vectors=vectors,
+        postings=postings,
+    )
+    lists = [ids for part in _spread(_relate, (index, limit), everyone) for ids in part]
+    return dict(zip(index.ids, lists))
 
-    result: dict[str, tuple[str, ...]] = {}
-    for rank, article in enumerate(articles):
-        text = _text_scores(vectors[rank], postings)
+
+def _spread(work: Callable[[Any, Sequence[int]], T], shared: Any, ranks: range) -> list[T]:
+    """`work(shared, part)` for consecutive parts of `ranks`, in order: over
+    forked workers when there is enough work, else one part in this process.
+    Workers inherit `shared` by forking, so only ranges and results are pickled."""
+    if len(ranks) < PARALLEL_THRESHOLD or workers() == 1:
+        return [work(shared, ranks)]
+    with ProcessPoolExecutor(workers(), mp_context=get_context("fork"), initializer=_adopt, initargs=(work, shared)) as pool:
+        return list(pool.map(_work_inherited, chunks(ranks)))
+
+
+# Set in each forked worker by its initializer; the parent never touches it.
+_inherited: list[tuple[Callable[[Any, Sequence[int]], Any], Any]] = []
+
+
+def _adopt(work: Callable[[Any, Sequence[int]], Any], shared: Any) -> None:
+    _inherited.append((work, shared))
+
+
+def _work_inherited(ranks: Sequence[int]) -> Any:
+    work, shared = _inherited[-1]
+    return work(shared, ranks)
+
+
+def _document_frequencies(articles: tuple[Article, ...], ranks: Sequence[int]) -> Counter[str]:
+    df: Counter[str] = Counter()
+    for rank in ranks:
+        df.update(articles[rank].terms.split())  # an article's terms are distinct, so this counts articles
+    return df
+
+
+def _vectors(
+    shared: tuple[tuple[Article, ...], dict[str, float]], ranks: Sequence[int]
+) -> tuple[list[Vector], dict[str, tuple[list[int], list[float]]]]:
+    """The articles' TOP_TERMS heaviest terms with their TF-IDF weights (log-scaled
+    term frequency), L2-normalised over all their terms; heaviest first, ties by
+    term. With them, their part of the inverted index (term -> ranks, weights)."""
+    articles, idf = shared
+    idf_of = idf.__getitem__
+    vectors = []
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    for rank in ranks:
+        weights: list[float] = []
+        terms: list[str] = []
+        # Runs for every term of every article, so it is kept to maps over C
+        # functions (operator's: a bound float method would be called far slower).
+        for n, same_count in unpack_counts(articles[rank].terms):
+            if n == 1:  # most terms; tf = 1
+                weights += map(idf_of, same_count)
+            else:
+                weights += map(operator.mul, itertools.repeat(1.0 + math.log(n)), map(idf_of, same_count))
+            terms += same_count
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
+        # Tuples only for the terms that can make the cut (ties at the cut included).
+        cut = sorted(weights)[-TOP_TERMS] if len(weights) > TOP_TERMS else 0.0
+        heaviest = sorted([(-w, t) for w, t in zip(weights, terms) if w >= cut and w > 0])[:TOP_TERMS]
+        vector = tuple((t, -w / norm) for w, t in heaviest)
+        vectors.append(vector)
+        for term, weight in vector:
+            entries = postings.setdefault(term, ([], []))
+            entries[0].append(rank)
+            entries[1].append(weight)
+    return vectors, postings
+
+
+def _days(article: Article) -> float | None:
+    return article.date.timestamp() / 86400.0 if article.date else None
+
+
+def _relate(shared: tuple[_Index, int], ranks: Sequence[int]) -> list[tuple[str, ...]]:
+    """The related ids of the articles at `ranks`."""
+    index, limit = shared
+    ids, tags_of, tag_weight, days = index.ids, index.tags_of, index.tag_weight, index.days
+    out = []
+    for rank in ranks:
+        text: dict[int, float] = {}
+        get = text.get
+        for others, other_weights, weight in _walk(index.vectors[rank], index.postings):
+            for other, other_weight in zip(others, other_weights):
+                text[other] = get(other, 0.0) + weight * other_weight
         text.pop(rank, None)
         # Full scores only for the best text matches and the members of small tags.
-        candidates = set(heapq.nlargest(CANDIDATES, text, key=text.__getitem__))
+        candidates = set(sorted(text, key=text.__getitem__, reverse=True)[:CANDIDATES])  # stable, as nlargest
         tags = tags_of[rank]
-        for tag in sorted(tags):
-            if len(members[tag]) <= SMALL_TAG:
-                candidates.update(members[tag])
+        for tag in tags:
+            if tag in index.small_tags:
+                candidates.update(index.small_tags[tag])
         candidates.discard(rank)
 
         scored = []
+        one = days[rank]
         for other in candidates:
-            score = sum(tag_weight[t] for t in tags & tags_of[other]) + text.get(other, 0.0)
+            score = get(other, 0.0)
+            if not tags.isdisjoint(tags_of[other]):
+                score = sum(map(tag_weight.__getitem__, tags & tags_of[other])) + score
             if score > 0:
-                one, two = days[rank], days[other]
+                two = days[other]
                 near = 0.0 if one is None or two is None else 0.5 ** (abs(one - two) / TIME_HALF_LIFE_DAYS)
                 score *= 1.0 - TIME_WEIGHT + TIME_WEIGHT * near
-                scored.append((-round(score, _ROUND), articles[other].id, other))
-        chosen = [other for _, _, other in heapq.nsmallest(limit, scored)]
+                scored.append((score, other))
+        chosen = _best(scored, ids, limit)
         if len(chosen) < limit and tags:
-            chosen += _fill(rank, chosen, [members[t] for t in sorted(tags)], limit)
-        result[article.id] = tuple(articles[r].id for r in chosen)
-    return result
+            chosen += _fill(rank, chosen, [index.members[t] for t in sorted(tags)], limit)
+        out.append(tuple(ids[r] for r in chosen))
+    return out
 
 
-def _text_scores(vector: _Vector, postings: dict[str, list[tuple[int, float]]]) -> dict[int, float]:
-    """Dot products with the articles sharing a term, rarest terms first, within a budget."""
-    scores: dict[int, float] = {}
-    get = scores.get
+def _best(scored: list[tuple[float, int]], ids: list[str], limit: int) -> list[int]:
+    """The `limit` best (score, rank) by score to _ROUND decimals, then by id.
+
+    `round` to decimals is slow (it works on the decimal digits), so only the
+    scores that could still tie with the limit-th best are rounded: a score more
+    than two units of the last decimal below it rounds strictly below it.
+    """
+    if len(scored) > limit:
+        scored.sort(reverse=True)
+        floor = scored[limit - 1][0] - 2 * 10.0**-_ROUND
+        scored = list(itertools.takewhile(lambda item: item[0] >= floor, scored))
+    return [other for _, _, other in sorted((-round(score, _ROUND), ids[other], other) for score, other in scored)[:limit]]
+
+
+def _walk(
+    vector: Vector, postings: dict[str, tuple[list[int], list[float]]]
+) -> list[tuple[list[int], list[float], float]]:
+    """The term lists an article's text scores are summed over: rarest terms
+    first, within BUDGET entries, none longer than MAX_POSTING."""
+    walked = []
     budget = BUDGET
-    for length, term, weight in sorted((len(postings[t]), t, w) for t, w in vector.terms):
+    for length, term, weight in sorted((len(postings[t][0]), t, w) for t, w in vector):
         if length > MAX_POSTING or length > budget:
             break
         budget -= length
-        for other, other_weight in postings[term]:
-            scores[other] = get(other, 0.0) + weight * other_weight
-    return scores
+        ranks, weights = postings[term]
+        walked.append((ranks, weights, weight))
+    return walked
 
 
 def _fill(rank: int, chosen: list[int], lists: list[list[int]], limit: int) -> list[int]:

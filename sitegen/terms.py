@@ -1,6 +1,13 @@
 """Words that carry meaning, for comparing articles: Arabic-normalised, clitics and
 stop words removed.
 
+An article's term counts are worked out where it is parsed (`article_terms`, in
+the parse workers, then kept in the build cache with the article), because
+tokenising is most of what relating articles costs, and an unchanged article's
+words do not change. What the terms of a text are is therefore part of the cache
+format: change the rules here (or the folding they use) and bump `cache.SCHEMA`,
+or cached articles keep the old terms.
+
 The folding and clitic rules are the search engine's (`search/normalize.py`), so
 "related" and "search" agree on what counts as the same word: حكومة = حكومه,
 أمريكا = امريكا, والحكومة = الحكومة = حكومة.
@@ -10,7 +17,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+
+BODY_CHARS = 2500  # of the body's text: a news story says what it is about first, and tokenising is the cost
+TITLE_BOOST = 3  # a title word counts as this many body words
+_MEMO_CAP = 500_000  # distinct words remembered; a long-lived process starts over past it
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _ENTITY_RE = re.compile(r"&#?\w+;")
@@ -42,6 +53,8 @@ class _Memo(dict):
         self.compute = compute
 
     def __missing__(self, word: str) -> str:
+        if len(self) >= _MEMO_CAP:
+            self.clear()  # one shared Terms lives as long as the process (see `article_terms`)
         value = self[word] = self.compute(word)
         return value
 
@@ -74,3 +87,41 @@ class Terms:
         counts = Counter(map(self._memo.__getitem__, self._words(text)))
         counts.pop("", None)
         return counts
+
+
+_shared: Terms | None = None
+
+
+def article_terms(title: str, summary: str, body_html: str) -> str:
+    """What an article is compared by: the terms of its title and summary
+    (each TITLE_BOOST times) and of the first BODY_CHARS of its body's text,
+    packed by `pack_counts`."""
+    global _shared
+    if _shared is None:  # one per process, so the memo serves every article a parse worker reads
+        _shared = Terms()
+    counts = _shared.counts(plain_text(body_html[: BODY_CHARS * 2])[:BODY_CHARS])
+    for term, n in _shared.counts(f"{title} {summary}").items():
+        counts[term] += TITLE_BOOST * n
+    return pack_counts(counts)
+
+
+def pack_counts(counts: Mapping[str, int]) -> str:
+    """Term counts as one string: line n holds the terms counted n times, sorted,
+    separated by spaces.
+
+    One string, because every article of the archive keeps its terms in memory
+    and in the cache: a tuple per term would cost several times the memory. Grouped
+    by count, because most terms occur once or twice, and reading it back is then
+    two `split`s rather than a parse of every term.
+    """
+    by_count: dict[int, list[str]] = {}
+    for term, n in counts.items():
+        if n > 0:
+            by_count.setdefault(n, []).append(term)
+    top = max(by_count, default=0)
+    return "\n".join(" ".join(sorted(by_count.get(n, ()))) for n in range(1, top + 1))
+
+
+def unpack_counts(packed: str) -> list[tuple[int, list[str]]]:
+    """(count, terms) of a `pack_counts` string, for the counts that occur."""
+    return [(n, line.split(" ")) for n, line in enumerate(packed.split("\n"), 1) if line]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
+from xml.etree import ElementTree as ET
 
 import pytest
 from conftest import article
@@ -11,6 +13,8 @@ from sitegen.build import load
 from sitegen.collation import initial, sort_key
 from sitegen.config import load_config
 from sitegen.errors import ContentError
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def _names(html: str) -> list[str]:
@@ -72,6 +76,18 @@ def test_aliases_fold_into_one_page_and_the_variant_url_redirects(make_site) -> 
     assert '<link rel="canonical" href="https://example.org/archive/authors/kadhimi/">' in redirect
     assert 'href="../../authors/kadhimi/index.html"' in redirect  # followable from disk, without JS
     assert "url=../../topics/isis/index.html" in site.page("topics/تنظيم-الدولة/")
+
+
+def test_redirects_are_left_out_of_the_sitemap(make_site) -> None:
+    site = hub_site(make_site)
+    site.build()
+    sitemap = ET.parse(site.out / "sitemap.xml").getroot()
+    listed = {unquote(u.findtext(f"{SM}loc")) for u in sitemap.findall(f"{SM}url")}
+    base = "https://example.org/archive/"
+    assert {f"{base}authors/kadhimi/", f"{base}topics/isis/"} <= listed  # the pages aliases fold into stay
+    assert (site.out / "authors/الكاظمي/index.html").is_file()  # the redirect is still written...
+    assert f"{base}authors/الكاظمي/" not in listed  # ...but is not a page to index
+    assert f"{base}topics/تنظيم-الدولة/" not in listed
 
 
 @pytest.mark.parametrize(

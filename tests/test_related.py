@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from conftest import article
 
+import sitegen.related
 from sitegen.build import load
+from sitegen.cache import BuildCache
 from sitegen.config import load_config
+from sitegen.content.model import Article, Library
+from sitegen.load import load_site
 from sitegen.related import related
-from sitegen.terms import Terms
+from sitegen.terms import Terms, article_terms, pack_counts, unpack_counts
 
 FILLER = "نص محايد عن موضوع عام {n} بكلمات مختلفة {n}"
 
@@ -95,3 +100,53 @@ def test_related_section_on_the_article_page(make_site) -> None:
     html = site.page("articles/x/")
     assert '<section class="related"' in html
     assert sorted(_related_titles(html)) == ["حشو 0", "حشو 1", "حشو 2"]
+
+
+def test_term_counts_pack_into_one_string_and_back() -> None:
+    counts = Counter({"حكومه": 1, "نفط": 4, "عراق": 1, "طاقه": 2})
+    packed = pack_counts(counts)
+    assert packed == "حكومه عراق\nطاقه\n\nنفط"  # line n: the terms counted n times
+    assert Counter({t: n for n, terms in unpack_counts(packed) for t in terms}) == counts
+    assert pack_counts(Counter()) == "" and list(unpack_counts("")) == []
+
+
+def test_an_article_is_compared_by_its_title_summary_and_body_terms() -> None:
+    terms = {t: n for n, same in unpack_counts(article_terms("النفط", "أسعار النفط", "<p>تراجعت أسعار النفط &amp; الغاز</p>")) for t in same}
+    assert terms == {"نفط": 3 + 3 + 1, "اسعار": 3 + 1, "تراجعت": 1, "غاز": 1}  # title and summary words count 3 times
+
+
+def test_cached_articles_keep_their_terms(make_site) -> None:
+    files = {
+        f"content/articles/a{n}.md": article(f"عنوان {n}", f"{'النفط والغاز' if n % 2 else 'الانتخابات البرلمانية'} في العراق {n}", date=f"2020-01-{n + 1:02d}")
+        for n in range(8)
+    }
+    site = make_site(files)
+    site.build()
+    site.write({"content/articles/a0.md": article("عنوان 0", "الانتخابات البرلمانية في لبنان", date="2020-01-01")})
+    config = load_config(site.root / "site.yml")
+    cache = BuildCache(site.root / ".sitegen-cache/cache.sqlite3", warn=print)
+    try:
+        loaded = load_site(config, cache=cache)
+    finally:
+        cache.close()
+    assert loaded.cached == 7  # the related articles below are computed from cached terms
+    assert loaded.linked.related == load(config).related
+    assert loaded.linked.related["a2"][0] in {"a0", "a4", "a6"}  # text, not the fill, decides
+
+
+def test_workers_give_the_same_lists_as_one_process(monkeypatch) -> None:
+    words = ["نفط", "غاز", "انتخابات", "برلمان", "زلزال", "مطر", "فيضان", "لاجئون", "حدود", "عملة"]
+    articles, authors, topics = [], {}, {}
+    for n in range(150):
+        ident = f"x{n:03d}"
+        body = f"<p>{words[n % 10]} {words[(n * 3) % 10]} {words[(n * 7 + 1) % 10]} كلمة{n % 13}</p>"
+        articles.append(Article(id=ident, source=f"{ident}.md", title=ident, body_html=body, terms=article_terms(ident, "", body)))
+        authors[ident] = (f"w{n % 7}",)
+        topics[ident] = (f"t{n % 11}", f"t{n % 4}")
+    library = Library(articles=tuple(articles), article_authors=authors, article_topics=topics)
+    alone = related(library)
+    monkeypatch.setattr(sitegen.related, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(sitegen.related, "workers", lambda: 2)
+    spread = related(library)  # three chunks of 50 over two workers
+    assert spread == alone
+    assert list(spread) == [a.id for a in articles] and all(len(ids) == 5 for ids in spread.values())

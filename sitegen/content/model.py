@@ -40,6 +40,7 @@ class Article:
     refs: tuple[str, ...] = ()  # other articles' sources this body links to
     ref_lines: tuple[tuple[str, int], ...] = ()  # (source, line in this file) of each such link
     words: int = 0
+    terms: str = ""  # what related articles compare: term counts, packed (terms.article_terms)
 
     @property
     def extra_map(self) -> dict[str, Any]:

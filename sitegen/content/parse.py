@@ -9,6 +9,7 @@ from typing import Any
 
 from ..arabic import clean_text, slugify
 from ..errors import ContentError, Problem
+from ..terms import article_terms
 from ..yamlio import key_lines
 from .frontmatter import split_front_matter
 from .markdown import render_markdown
@@ -93,10 +94,11 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
     body = clean_text(split.body)
     ref_lines: dict[str, int] = {}
     body_html, refs = render_markdown(body, source, split.body_line, ref_lines)
+    title = clean_text(str(title)).strip()
     article = Article(
         id=slug,
         source=source,
-        title=clean_text(str(title)).strip(),
+        title=title,
         body_html=body_html,
         date=date,
         updated=updated,
@@ -114,6 +116,8 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
         refs=refs,
         ref_lines=tuple(ref_lines.items()),
         words=len(body.split()),
+        # Here rather than when relating: parsing runs in workers, and its result is cached.
+        terms=article_terms(title, texts["summary"], body_html),
     )
     return Parsed(article, (), tuple(warnings))
 
