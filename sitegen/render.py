@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -30,6 +29,7 @@ from .metadata import json_ld
 from .provenance import provenance
 from .publish import feed_path
 from .taxonomy import Pager, paginate
+from .theme import template_dirs
 
 
 @dataclass(frozen=True)
@@ -48,27 +48,6 @@ class Output:
     path: str  # site path of the page ("articles/x/") or file ("404.html")
     data: bytes
     modified: dt.datetime | None = None  # newest content shown, for the sitemap
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """Site overrides first, then the theme (in the site, else bundled with sitegen)."""
-    dirs = [config.root / "templates"]
-    for themes in (config.root / "themes", Path(__file__).resolve().parent.parent / "themes"):
-        if (themes / config.theme).is_dir():
-            dirs.append(themes / config.theme / "templates")
-            break
-    return [d for d in dirs if d.is_dir()]
-
-
-def static_dirs(config: Config) -> list[Path]:
-    """Theme first, then the site's static/, whose files replace the theme's."""
-    dirs = []
-    for themes in (config.root / "themes", Path(__file__).resolve().parent.parent / "themes"):
-        if (themes / config.theme).is_dir():
-            dirs.append(themes / config.theme / "static")
-            break
-    dirs.append(config.root / "static")
-    return [d for d in dirs if d.is_dir()]
 
 
 # Private-use characters that no article text carries: a stand-in for "../" runs.
