@@ -64,6 +64,23 @@ def write_files(stage: Path, files: Iterable[tuple[str, bytes]]) -> int:
     return count
 
 
+def write_file(target: Path, data: bytes) -> None:
+    """Write `data` as `target`, making its folder only when the write finds it missing:
+    most files land in a folder made for an earlier one, so this saves a mkdir each."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    try:
+        fd = os.open(target, flags, 0o666)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, flags, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def swap_in(stage: Path, out: Path) -> None:
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
