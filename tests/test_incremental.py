@@ -88,6 +88,13 @@ def test_mtime_alone_is_no_change(make_site) -> None:
     assert site.build().skipped  # the cache is keyed by content, never by modification times
 
 
+def test_a_named_pipe_in_content_does_not_hang_the_input_digest(make_site) -> None:
+    site = make_site(BASE_FILES)
+    os.mkfifo(site.root / "content/articles/pipe.md")  # not a file: the build skips it, and so must the digest
+    site.build()
+    assert site.build().skipped
+
+
 # One of each kind of input a build reads; each must lead to a real build.
 INPUT_EDITS = {
     "article": lambda site: apply_edit(site, "rebody", 1),
