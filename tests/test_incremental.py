@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen import fingerprint
-from sitegen.build import build
+from sitegen.build import SitegenError, build
 from sitegen.config import load_config
 from sitegen.theme import BUNDLED_THEMES
 
@@ -86,6 +86,21 @@ def test_mtime_alone_is_no_change(make_site) -> None:
     source = site.root / "content/articles/a1.md"
     os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))
     assert site.build().skipped  # the cache is keyed by content, never by modification times
+
+
+def test_a_failed_build_vouches_for_nothing(make_site) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = snapshot(site.out)
+    source = site.root / "content/articles/a4.md"
+    good = source.read_bytes()
+    source.write_text("---\ntitle: [غير مغلق\n---\n", encoding="utf-8")  # front matter that does not parse
+    with pytest.raises(SitegenError):
+        site.build()
+    with pytest.raises(SitegenError):
+        site.build()  # still broken: the failure is found again, never skipped over
+    source.write_bytes(good)
+    assert site.build().skipped and snapshot(site.out) == before  # back to what public/ was built from
 
 
 def test_a_named_pipe_in_content_does_not_hang_the_input_digest(make_site) -> None:
