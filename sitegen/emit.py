@@ -33,11 +33,13 @@ class Placement:
     in_place: bool  # the cache vouches for `previous`: stage only what changed
 
 
-def place(placement: Placement, rel: str, data: bytes, known_digest: str | None = None) -> bool:
-    """Stage `data` for `rel` unless the previous build holds the same bytes. True if staged."""
+def place(placement: Placement, rel: str, data: bytes, known_digest: str | None = None, data_digest: str | None = None) -> bool:
+    """Stage `data` for `rel` unless the previous build holds the same bytes. True if staged.
+
+    `data_digest`, when the caller has it already, saves hashing the bytes twice."""
     old = placement.previous / rel
     if placement.in_place and known_digest is not None:
-        same = known_digest == digest(data) and old.is_file()
+        same = known_digest == (data_digest or digest(data)) and old.is_file()
     else:
         same = _holds(old, data)
     target = placement.stage / rel
@@ -89,9 +91,10 @@ class Rendered:
 def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: str | None) -> Rendered:
     output = renderer.render_page(page)
     file = output_file(page.path)
-    written = place(placement, file, output.data, known)
+    data_digest = digest(output.data)
+    written = place(placement, file, output.data, known, data_digest)
     links = tuple(sorted(internal_links(page.path, output.data.decode("utf-8"), renderer.config.base_path)))
-    record = CachedPage(fingerprint, digest(output.data), len(output.data), links, output.modified)
+    record = CachedPage(fingerprint, data_digest, len(output.data), links, output.modified)
     return Rendered(file, record, written)
 
 
