@@ -7,7 +7,7 @@ linked from the previous build instead of rendered again.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import json
 import shutil
 import sys
@@ -15,23 +15,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
-
-from . import urls
 from .cache import BuildCache, CachedPage, digest
 from .config import Config
 from .content.model import Warning_
-from .emit import Placement, link_file, place, place_tree, render_pages
 from .errors import ContentError, Problem, SitegenError
-from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
-from .link import Linked
-from .load import load_site
-from .publish import listed_pages, publishing_files
-from .render import Renderer, static_dirs
-from .search import SearchReport, index_search
-from .verify import LinkLedger
-from .write import clean_stale, commit_in_place, recover, staging_dir, swap_in
+from .fingerprint import input_digest
+from .write import clean_stale, commit_in_place, recover, staging_dir, stats_digest, swap_in
+
+if TYPE_CHECKING:
+    from .link import Linked
+    from .search import SearchReport
 
 MARKER = ".sitegen-build"  # names the build that wrote public/, so the cache can vouch for it
 
@@ -47,6 +42,7 @@ class Report:
     written: int = 0  # files whose bytes changed; the others kept their inode and mtime
     static: int = 0
     unchanged: bool = False  # nothing to do: public/ was left exactly as it was
+    skipped: bool = False  # the inputs and public/ matched the last build: nothing was loaded, rendered or indexed
     warnings: list[Warning_] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     search: SearchReport | None = None
@@ -58,6 +54,8 @@ def default_cache_dir(config: Config) -> Path:
 
 def load(config: Config, include_drafts: bool = False, report: Report | None = None) -> Linked:
     """The linked library alone (no cache, nothing written): for tools and tests."""
+    from .load import load_site
+
     loaded = load_site(config, include_drafts)
     if report is not None:
         report.warnings = loaded.warnings
@@ -79,12 +77,62 @@ def build(
     clean_stale(out)
     cache = BuildCache((cache_dir or default_cache_dir(config)) / "cache.sqlite3", warn=log)
     try:
-        return _build(config, out, include_drafts, log, cache, start)
+        clock = time.perf_counter()
+        inputs = input_digest(config, include_drafts)
+        hashed = time.perf_counter() - clock
+        report = _unchanged(cache, out, inputs, log) or _build(config, out, include_drafts, log, cache, inputs)
+        report.timings = {"inputs": hashed, **report.timings, "total": time.perf_counter() - start}
+        return report
     finally:
         cache.close()
 
 
-def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, start: float) -> Report:
+# What the last build reported, kept so that a build it vouches for can say the same.
+SUMMARY = ("articles", "undated", "drafts_skipped", "pages", "static")
+
+
+def _unchanged(cache: BuildCache, out: Path, inputs: str, log: Callable[[str], None]) -> Report | None:
+    """The last build's report, if it had these very inputs and public/ is as it left it; else None.
+
+    Nothing is trusted that this cannot check: the inputs by their digest, the
+    build that wrote public/ by its marker, and every file it wrote by size and mtime.
+    """
+    generation = cache.get("generation")
+    if not generation or cache.get("inputs") != inputs:
+        return None
+    clock = time.perf_counter()
+    try:
+        if (out / MARKER).read_text() != generation:
+            return None
+        summary, files = json.loads(cache.get("summary")), json.loads(cache.get("files"))
+        report = Report(unchanged=True, skipped=True, **{k: summary[k] for k in SUMMARY})
+        report.warnings = [Warning_(**w) for w in summary["warnings"]]
+    except (OSError, ValueError, KeyError, TypeError):  # no marker, or a summary this version did not write
+        return None
+    if stats_digest(out, files) != cache.get("outputs"):
+        return None
+    for warning in report.warnings:
+        log(str(warning))  # they stand until the sources are fixed, so every build shows them
+    log(f"unchanged: {report.articles} articles, {report.pages} pages, as the last build left them")
+    report.timings["check"] = time.perf_counter() - clock
+    return report
+
+
+def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str) -> Report:
+    # Imported here, not at the top: a build that finds nothing changed needs none
+    # of Jinja, Pagefind, the Markdown parser or the linker (~0.4 s of start-up).
+    from tqdm import tqdm
+
+    from . import urls
+    from .emit import Placement, link_file, place, place_tree, render_pages
+    from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
+    from .load import load_site
+    from .publish import listed_pages, publishing_files
+    from .render import Renderer
+    from .search import index_search
+    from .theme import static_dirs
+    from .verify import LinkLedger
+
     report = Report()
     loaded = load_site(config, include_drafts, cache)
     linked, library = loaded.linked, loaded.linked.library
@@ -112,13 +160,20 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         file = urls.output_file(page.path)
         fingerprint = page_fingerprint(site, page, adigests, pdigests)
         old = known.get(file)
-        if old and old.fingerprint == fingerprint and (out / file).is_file() and (out / file).stat().st_size == old.size:
-            reuse[file] = old
+        # The record stands for the file only while it is there with its size; one damaged
+        # since (truncated, say) is compared by its bytes, so it is written again.
+        kept = old if old is not None and (out / file).is_file() and (out / file).stat().st_size == old.size else None
+        if kept and kept.fingerprint == fingerprint:
+            reuse[file] = kept
         else:
-            jobs.append((page, fingerprint, old.digest if old else None))
+            jobs.append((page, fingerprint, kept.digest if kept else None))
     report.pages, report.rendered = len(pages), len(jobs)
     search_key = digest(site, *sorted(adigests.values()))
-    search_same = in_place and cache.get("search") == search_key
+    # The last index is kept only as that build left it: one with a file deleted or
+    # rewritten since is made again (stats_digest is None when a file is missing).
+    search_same = in_place and cache.get("search") == search_key and cache.get("search_stats") == stats_digest(
+        out, json.loads(cache.get("search_files") or "[]")
+    )
     report.timings["plan"] = time.perf_counter() - clock
 
     stage = staging_dir(out)
@@ -191,12 +246,23 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         loaded.fresh, loaded.gone, records, [f for f in known if f not in everything],
         {
             "generation": generation, "search": search_key, "search_files": json.dumps(search_files),
+            "search_stats": stats_digest(out, search_files) or "",
             "files": json.dumps(sorted(files), ensure_ascii=False),
             "related_key": loaded.related_key, "related": json.dumps(linked.related, ensure_ascii=False),
+            **_vouchers(out, files, inputs, report),
         },
     )  # fmt: skip
-    report.timings["total"] = time.perf_counter() - start
     return report
+
+
+def _vouchers(out: Path, files: set[str], inputs: str, report: Report) -> dict[str, str]:
+    """What lets the next build with the same inputs stop at once: those inputs, the
+    size and mtime of every file now in public/, and this build's report."""
+    stats = stats_digest(out, sorted(files))  # in the order "files" is saved in
+    if stats is None:  # a file went missing since the commit: let the next build look again
+        return {"inputs": "", "outputs": ""}
+    summary = {k: getattr(report, k) for k in SUMMARY} | {"warnings": [dataclasses.asdict(w) for w in report.warnings]}
+    return {"inputs": inputs, "outputs": stats, "summary": json.dumps(summary, ensure_ascii=False)}
 
 
 __all__ = ["build", "load", "Report", "SitegenError", "Problem"]

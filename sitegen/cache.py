@@ -107,8 +107,9 @@ class BuildCache:
             try:
                 db = sqlite3.connect(self.path)
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-                found = dict(db.execute("SELECT key, value FROM meta"))
-                if not found:
+                # Only the keys that name the writer: the others hold megabytes at 10,000 articles.
+                found = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('magic', 'schema', 'version')"))
+                if db.execute("SELECT 1 FROM meta LIMIT 1").fetchone() is None:
                     self._create(db)
                 elif found.get("magic") != MAGIC or found.get("schema") != str(SCHEMA) or found.get("version") != __version__:
                     raise sqlite3.DatabaseError(f"written by {found.get('magic')} {found.get('version')}, schema {found.get('schema')}")

@@ -8,7 +8,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .arabic import slugify
 from .config import default_config, load_config
 from .errors import SitegenError
 
@@ -58,6 +57,8 @@ summary: ""
 
 def cmd_new(args: argparse.Namespace) -> int:
     import yaml
+
+    from .arabic import slugify  # here, not at the top: it loads Babel's dates, which a build may not need
 
     config = _config(args.config)
     now = dt.datetime.now().astimezone().replace(microsecond=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .parallel import PARALLEL_THRESHOLD, chunks, workers
 from .render import Page, Renderer
 from .urls import output_file
 from .verify import internal_links
+from .write import write_file
 
 
 @dataclass(frozen=True)
@@ -31,19 +33,29 @@ class Placement:
     in_place: bool  # the cache vouches for `previous`: stage only what changed
 
 
-def place(placement: Placement, rel: str, data: bytes, known_digest: str | None = None) -> bool:
-    """Stage `data` for `rel` unless the previous build holds the same bytes. True if staged."""
+def place(placement: Placement, rel: str, data: bytes, known_digest: str | None = None, data_digest: str | None = None) -> bool:
+    """Stage `data` for `rel` unless the previous build holds the same bytes. True if staged.
+
+    `data_digest`, when the caller has it already, saves hashing the bytes twice."""
     old = placement.previous / rel
     if placement.in_place and known_digest is not None:
-        same = known_digest == digest(data) and old.is_file()
+        same = known_digest == (data_digest or digest(data)) and old.is_file()
     else:
-        same = old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data
+        same = _holds(old, data)
     target = placement.stage / rel
     if same and (placement.in_place or link_file(old, target)):
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_file(target, data)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a file of exactly these bytes (one stat, the bytes read only at equal size)."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and path.read_bytes() == data
 
 
 def keep_unchanged(placement: Placement, files: Iterable[str]) -> None:
@@ -86,9 +98,10 @@ class Rendered:
 def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: str | None) -> Rendered:
     output = renderer.render_page(page)
     file = output_file(page.path)
-    written = place(placement, file, output.data, known)
+    data_digest = digest(output.data)
+    written = place(placement, file, output.data, known, data_digest)
     links = tuple(sorted(internal_links(page.path, output.data.decode("utf-8"), renderer.config.base_path)))
-    record = CachedPage(fingerprint, digest(output.data), len(output.data), links, output.modified)
+    record = CachedPage(fingerprint, data_digest, len(output.data), links, output.modified)
     return Rendered(file, record, written)
 
 

@@ -1,28 +1,118 @@
 """What each page depends on, as one hash: a page is rendered again exactly when
-its fingerprint changes (Nikola's lesson: inputs and settings, not mtimes)."""
+its fingerprint changes (Nikola's lesson: inputs and settings, not mtimes).
+
+And what a whole build depends on (`input_digest`): when it matches the last
+build's and public/ is as that build left it, there is nothing to do.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
+import stat
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cache import digest
 from .config import Config
-from .link import Linked
-from .render import Page, template_dirs
+from .theme import static_dirs, template_dirs
+
+if TYPE_CHECKING:  # render and link pull in Jinja and the linker, which a no-op build never needs
+    from .link import Linked
+    from .render import Page
+
+PACKAGE = Path(__file__).resolve().parent
+INPUTS_SCHEME = "inputs-1"  # bump when input_digest changes what it covers
+
+
+def _settings(config: Config) -> str:
+    return repr({f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name != "root"})
 
 
 def site_digest(config: Config, include_drafts: bool) -> str:
     """Everything every page reads: sitegen itself, the config and all templates."""
-    settings = repr({f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name != "root"})
-    parts: list[bytes | str] = [__version__, settings, str(include_drafts)]
+    parts: list[bytes | str] = [__version__, _settings(config), str(include_drafts)]
     for folder in template_dirs(config):
         for file in sorted(folder.rglob("*")):
             if file.is_file():
                 parts += [file.relative_to(folder).as_posix(), file.read_bytes()]
     parts.append(Path(__file__).parent.joinpath("render.py").read_bytes())  # how contexts are built
     return digest(*parts)
+
+
+def _hash_tree(total: hashlib._Hash, label: str, folder: Path, skip: frozenset[str] = frozenset()) -> None:
+    """Every file under `folder` (as rglob sees them: symlinked folders not entered), name and bytes."""
+    total.update(f"{label}\0".encode())
+    # fwalk, not walk: each file is opened from its folder's descriptor, not looked up from the root.
+    for parent, subdirs, names, folder_fd in os.fwalk(folder):
+        subdirs[:] = sorted(d for d in subdirs if d not in skip)  # sorted in place: walk order is hash order
+        rel = os.path.relpath(parent, folder)
+        for name in sorted(names):
+            total.update(f"{rel}/{name}\0".encode() + _file_hash(name, folder_fd))
+
+
+def _file_hash(name: str, folder_fd: int) -> bytes:
+    """SHA-256 of a file's bytes, or a fixed mark for anything that is not a readable
+    regular file (the build itself reads only regular files, and reports the rest)."""
+    try:
+        # Non-blocking, so that a named pipe cannot hang the build; regular files ignore it.
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK, dir_fd=folder_fd)
+    except OSError:
+        return b"unreadable"
+    # os.read on the descriptor, not open().read(): a third less time over 10,000 small files.
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            return b"not a file"
+        block = found.st_size + 1
+        chunk = os.read(fd, block)
+        one = hashlib.sha256(chunk)
+        while len(chunk) == block:  # only if the file grew since fstat
+            chunk = os.read(fd, block)
+            one.update(chunk)
+        return one.digest()
+    except OSError:
+        return b"unreadable"
+    finally:
+        os.close(fd)
+
+
+def installed() -> list[str]:
+    """Every package on sys.path as its installer recorded it, name and version
+    ("pagefind-1.5.2.dist-info"): a listing of each folder, where importing
+    importlib.metadata alone costs 50-90 ms of a no-op build."""
+    found = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip, or a folder that is gone
+            continue
+        found += sorted(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return found
+
+
+def input_digest(config: Config, include_drafts: bool) -> str:
+    """Every input of a build as one hash: content, config (with any --base-url),
+    templates and static files, sitegen's code and the versions it runs with.
+
+    Content is hashed by its bytes, never judged by modification time. SHA-256,
+    hardware-accelerated here, hashes 100 MB in ~0.08 s where BLAKE2b takes 0.14;
+    reading the 10,000 files costs more than either.
+    """
+    total = hashlib.sha256()
+    head = [INPUTS_SCHEME, __version__, sys.version, _settings(config), str(include_drafts)]
+    head += installed()  # Jinja, Markdown, Babel, Pagefind...: all shape the output
+    total.update("\0".join(head).encode())
+    _hash_tree(total, "code", PACKAGE, skip=frozenset({"__pycache__"}))  # compiled copies change with no edit
+    trees = [("content", config.root / "content")]
+    trees += [("templates", d) for d in template_dirs(config)] + [("static", d) for d in static_dirs(config)]
+    for label, folder in trees:
+        # The folder's name too: the same files moving from the theme to the site is a change.
+        _hash_tree(total, f"{label}:{folder}", folder)
+    return total.hexdigest()
 
 
 def article_digests(linked: Linked, hashes: dict[str, str]) -> dict[str, str]:

@@ -3,18 +3,22 @@ their inode and mtime, and killed builds or damaged caches never do harm."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from conftest import SITE_YML, Site, article, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import build
+from sitegen import fingerprint
+from sitegen.build import SitegenError, build
 from sitegen.config import load_config
+from sitegen.theme import BUNDLED_THEMES
 
 BASE_FILES = {
     "content/authors/hazem.yml": "name: حازم الأمين\nbio: صحافي\n",
@@ -56,8 +60,134 @@ def test_noop_rebuild_touches_nothing(make_site) -> None:
     assert first.rendered == first.pages and not first.unchanged
     before = snapshot(site.out)
     again = site.build()
-    assert again.unchanged and again.rendered == 0 and again.parsed == 0
+    assert again.unchanged and again.skipped and again.rendered == 0 and again.parsed == 0
+    assert (again.articles, again.pages, again.static) == (first.articles, first.pages, first.static)
     assert snapshot(site.out) == before
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a build with nothing changed loaded or rendered")
+
+
+def test_noop_rebuild_stops_before_loading_or_rendering(make_site, monkeypatch) -> None:
+    site = make_site({**BASE_FILES, "content/articles/odd.md": article("مفتاح غريب", colour="أحمر")})
+    first = site.build()
+    assert first.warnings  # an unknown front matter key is only warned about: the no-op build says it again
+    monkeypatch.setattr("sitegen.load.load_site", _refuse)
+    monkeypatch.setattr("sitegen.render.Renderer.render_page", _refuse)
+    monkeypatch.setattr("sitegen.search.index_search", _refuse)
+    again = site.build()
+    assert again.skipped and again.warnings == first.warnings
+
+
+def test_mtime_alone_is_no_change(make_site) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    source = site.root / "content/articles/a1.md"
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))
+    assert site.build().skipped  # the cache is keyed by content, never by modification times
+
+
+def test_a_failed_build_vouches_for_nothing(make_site) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = snapshot(site.out)
+    source = site.root / "content/articles/a4.md"
+    good = source.read_bytes()
+    source.write_text("---\ntitle: [غير مغلق\n---\n", encoding="utf-8")  # front matter that does not parse
+    with pytest.raises(SitegenError):
+        site.build()
+    with pytest.raises(SitegenError):
+        site.build()  # still broken: the failure is found again, never skipped over
+    source.write_bytes(good)
+    assert site.build().skipped and snapshot(site.out) == before  # back to what public/ was built from
+
+
+def test_a_named_pipe_in_content_does_not_hang_the_input_digest(make_site) -> None:
+    site = make_site(BASE_FILES)
+    os.mkfifo(site.root / "content/articles/pipe.md")  # not a file: the build skips it, and so must the digest
+    site.build()
+    assert site.build().skipped
+
+
+# One of each kind of input a build reads; each must lead to a real build.
+INPUT_EDITS = {
+    "article": lambda site: apply_edit(site, "rebody", 1),
+    "new article": lambda site: apply_edit(site, "add", 2),
+    "deleted article": lambda site: (site.root / "content/articles/a5.md").unlink(),
+    "profile": lambda site: apply_edit(site, "rename_author", 3),
+    "new profile": lambda site: apply_edit(site, "new_profile", 4),
+    "template": lambda site: apply_edit(site, "template", 5),
+    "static": lambda site: apply_edit(site, "static", 6),
+    "theme": lambda site: (
+        shutil.copytree(BUNDLED_THEMES / "default", site.root / "themes/default"),
+        write_tree(site.root, {"themes/default/static/css/site.css": "body {}\n"}),
+    ),
+    "config": lambda site: apply_edit(site, "config", 7),
+}
+
+
+@pytest.mark.parametrize("edit", INPUT_EDITS)
+def test_an_edit_to_any_input_is_built(make_site, tmp_path, edit) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    INPUT_EDITS[edit](site)
+    report = site.build()
+    assert not report.skipped and not report.unchanged
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+    assert site.build().skipped  # and the next build, with nothing changed again, may stop at once
+
+
+def test_drafts_flag_base_url_and_pagefind_version_are_inputs(make_site, monkeypatch) -> None:
+    site = make_site({**BASE_FILES, "content/articles/draft.md": article("مسودة", draft=True)})
+    site.build()
+    assert not site.build(drafts=True).skipped and (site.out / "articles/draft/index.html").is_file()
+    assert not site.build().skipped and not (site.out / "articles/draft/index.html").exists()
+    config = load_config(site.root / "site.yml", {"base_url": "https://mirror.example.net/"})
+    assert not build(config, site.out, log=lambda _m: None).skipped
+    assert "https://mirror.example.net/" in site.page("")
+    assert not site.build().skipped and "https://mirror.example.net/" not in site.page("")
+    assert any(name.startswith("pagefind-") for name in fingerprint.installed())
+    real = fingerprint.installed()
+    upgraded = [name.replace("pagefind-", "pagefind-9.") if name.startswith("pagefind-") else name for name in real]
+    monkeypatch.setattr(fingerprint, "installed", lambda: upgraded)
+    assert not site.build().skipped
+
+
+def test_sitegen_code_is_an_input(make_site, tmp_path, monkeypatch) -> None:
+    site = make_site(BASE_FILES)
+    config = load_config(site.root / "site.yml")
+    code = tmp_path / "code"
+    shutil.copytree(fingerprint.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprint, "PACKAGE", code)
+    before = fingerprint.input_digest(config, False)
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__/render.cpython-311.pyc").write_bytes(b"compiled")
+    assert fingerprint.input_digest(config, False) == before
+    with (code / "render.py").open("a", encoding="utf-8") as f:
+        f.write("# a change\n")
+    assert fingerprint.input_digest(config, False) != before
+
+
+DAMAGE = {
+    "deleted": lambda path: path.unlink(),
+    "truncated": lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+    "same size": lambda path: path.write_bytes(path.read_bytes()[:-1] + (b"y" if path.read_bytes().endswith(b"x") else b"x")),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("victim", ["articles/a2/index.html", "static/css/site.css", "search-index/docs.js", ".sitegen-build"])
+def test_damaged_public_is_never_vouched_for(make_site, damage, victim) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = site.files()
+    assert victim in before
+    DAMAGE[damage](site.out / victim)
+    report = site.build()
+    assert not report.skipped
+    if damage != "same size":  # the same size, rewritten, is beyond what a normal build checks
+        assert site.files() == before
 
 
 def test_one_edit_renders_only_what_shows_it(make_site, tmp_path) -> None:
