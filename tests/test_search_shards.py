@@ -78,7 +78,7 @@ def test_a_rebuild_reindexes_only_the_shard_that_changed(make_site, monkeypatch:
     assert names == ["2021", "2020", "2019", "undated"]
     for name in names:
         assert (site.out / "pagefind" / name / "pagefind.js").is_file()
-    other = site.out / "pagefind/2019/sitegen-records.sha256"
+    other = site.out / "pagefind/2019/sitegen-shard.txt"
     stamp = other.stat().st_mtime_ns
 
     site.write({"content/articles/y2020-1.md": article("مقال معدل", "نص جديد عن دمشق", date="2020-03-02")})
@@ -86,13 +86,21 @@ def test_a_rebuild_reindexes_only_the_shard_that_changed(make_site, monkeypatch:
     assert second.search is not None
     assert sorted(second.search.reused) == ["2019", "2021", "undated"]
     assert other.stat().st_mtime_ns == stamp
-    assert (site.out / "pagefind/2020/sitegen-records.sha256").read_text() != ""
+    assert (site.out / "pagefind/2020/sitegen-shard.txt").read_text() != ""
+
+    # A file of a kept shard gone from public/ (a careless sync): that shard is indexed again.
+    lost = next((site.out / "pagefind/2019/fragment").iterdir())
+    lost.unlink()
+    site.write({"content/articles/y2020-2.md": article("مقال معدل ثانية", "نص", date="2020-03-03")})
+    third = site.build()
+    assert third.search is not None and sorted(third.search.reused) == ["2021", "undated"]
+    assert lost.is_file()
 
     # A whole new tree (no cache to vouch for public/) still carries the reused shards.
     (site.root / ".sitegen-cache").rename(site.root / ".old-cache")
     site.write({"content/articles/y2021-0.md": article("مقال آخر", "نص", date="2021-03-01")})
-    third = site.build()
-    assert third.search is not None and sorted(third.search.reused) == ["2019", "2020", "undated"]
+    fourth = site.build()
+    assert fourth.search is not None and sorted(fourth.search.reused) == ["2019", "2020", "undated"]
     for name in names:
         assert (site.out / "pagefind" / name / "pagefind.js").is_file()
 

@@ -67,7 +67,16 @@ def record_fields(record: Record, memo: dict | None = None) -> dict:
     return {"url": record.url, "content": record.text, "meta": meta, "filters": filters, "sort": {"date": record.sort}}
 
 
-DIGEST_FILE = "sitegen-records.sha256"
+DIGEST_FILE = "sitegen-shard.txt"  # the shard's key, then every file Pagefind wrote for it
+
+
+def _intact(folder: Path, key: str) -> bool:
+    """The previous build's shard in `folder` was made for `key` and none of its files is missing."""
+    try:
+        lines = (folder / DIGEST_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    return bool(lines) and lines[0] == key and all((folder / name).is_file() for name in lines[1:])
 
 
 def shard_key(site: str, language: str, records: Iterable[tuple[str, str]]) -> str:
@@ -172,13 +181,13 @@ def write_shards(
     reused: list[str] = []
     jobs: list[tuple[list[dict], Path]] = []
     for shard in shards:
-        old = previous / shard.name / DIGEST_FILE if previous is not None else None
-        if old is not None and old.is_file() and old.read_text(encoding="utf-8").strip() == keys[shard.name]:
+        if previous is not None and _intact(previous / shard.name, keys[shard.name]):
             reused.append(shard.name)
         else:
             jobs.append(([record_fields(r, memo) for r in shard.records], output / shard.name))
     if jobs:
         _run(lambda: _index_all(jobs, language, services))
     for _, folder in jobs:
-        (folder / DIGEST_FILE).write_text(keys[folder.name] + "\n", encoding="utf-8")
+        written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        (folder / DIGEST_FILE).write_text("\n".join([keys[folder.name], *written]) + "\n", encoding="utf-8")
     return reused
