@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from browser_support import ARGS, CHROMIUM  # noqa: E402
 
 from sitegen.build import build  # noqa: E402
+from sitegen.config import load_config  # noqa: E402
 from sitegen.importers.command import main as import_main  # noqa: E402
 
 QUERIES = ("الحكومة", "وزير الخارجية", "مصطفى")
@@ -42,7 +43,7 @@ def make_site(root: Path) -> Path:
     with contextlib.redirect_stdout(io.StringIO()):
         import_main([str(CORPUS), "--out", str(root / "content" / "articles")])
     out = root / "public"
-    build(root / "site.yml", out)
+    build(load_config(root / "site.yml"), out, log=lambda _m: None)
     return out
 
 
