@@ -16,7 +16,6 @@ the search shards on the web). Exit status 1 if a check fails.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -26,17 +25,15 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from browser_support import ARGS, CHROMIUM, serve  # noqa: E402
-from build_bench import Run, clean_build_state, ensure_corpus, find_sitegen, load, run_build  # noqa: E402
+from build_bench import Run, clean_build_state, describe, ensure_corpus, find_sitegen, load, run_build  # noqa: E402
 
 QUERY = "الكاظمي"  # a name the generated text (from the Daraj sample) repeats
 
 
-def describe(label: str, runs: list[Run]) -> str:
-    walls, cpus = [r.wall for r in runs], [r.cpu for r in runs]
+def summary(label: str, runs: list[Run]) -> str:
     return (
-        f"{label}: wall median {statistics.median(walls):.1f} s (min {min(walls):.1f}, max {max(walls):.1f}), "
-        f"cpu {statistics.median(cpus):.1f} s, largest process {max(r.maxrss_mb for r in runs):.0f} MB, "
-        f"tree PSS {max(r.tree_mb for r in runs):.0f} MB"
+        f"{label}: wall {describe([r.wall for r in runs], 1)} s, cpu {describe([r.cpu for r in runs], 1)} s (median / min / max), "
+        f"largest process {max(r.maxrss_mb for r in runs):.0f} MB, tree PSS {max(r.tree_mb for r in runs):.0f} MB"
     )
 
 
@@ -109,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     restored = run_build(command, corpus)  # back to the corpus as generated, for the next run
 
     print(f"\n{args.articles} articles ({counts})")
-    print(describe("full build", full))
-    print(describe("one article edited", [edited]))
-    print(describe("edit undone", [restored]))
+    print(summary("full build", full))
+    print(summary("one article edited", [edited]))
+    print(summary("edit undone", [restored]))
     print("last lines of sitegen's output (full build):\n" + "\n".join(full[-1].output.strip().splitlines()[-3:]))
     print("\nbrowser spot-check:")
     failures = spot_check(out)

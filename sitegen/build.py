@@ -124,7 +124,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     from tqdm import tqdm
 
     from . import urls
-    from .emit import Placement, link_file, place, place_tree, render_pages
+    from .emit import Placement, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
     from .load import load_site
     from .publish import listed_pages, publishing_files
@@ -182,9 +182,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     try:
         clock = time.perf_counter()
         records: dict[str, CachedPage] = {}
-        if not in_place:
-            for file in reuse:
-                link_file(out / file, stage / file)
+        keep_previous(placement, reuse)
         # A bar on a terminal for long renders; CI and logs get the plain line below.
         bar = tqdm(total=len(jobs), desc="render", unit="page", disable=len(jobs) < 500 or not sys.stderr.isatty())
         for done in render_pages(renderer, placement, jobs):
@@ -202,9 +200,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         clock = time.perf_counter()
         if search_same:
             search_files = json.loads(cache.get("search_files") or "[]")
-            if not in_place:
-                for rel in search_files:
-                    link_file(out / rel, stage / rel)
+            keep_previous(placement, search_files)
         else:
             report.search = index_search(linked, config, placement, site, adigests)
             search_files = list(report.search.files)

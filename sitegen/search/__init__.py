@@ -49,17 +49,12 @@ def index_search(linked: Linked, config: Config, placement: Placement, site: str
     shown = {urls.article(i): d for i, d in articles.items()}
     keys = {s.name: shard_key(site, language, ((r.url, shown[r.url]) for r in s.records)) for s in shards}
     previous = placement.previous / PAGEFIND
-    report.reused = write_shards(
+    report.reused, shard_files = write_shards(
         shards, keys, language, placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers()
     )
-    kept = sorted(
-        p.relative_to(placement.previous).as_posix() for name in report.reused for p in (previous / name).rglob("*") if p.is_file()
-    )
+    kept = sorted(f"{PAGEFIND}{name}/{file}" for name in report.reused for file in shard_files[name])
+    fresh = sorted(f"{PAGEFIND}{name}/{file}" for name, names in shard_files.items() if name not in report.reused for file in names)
     keep_previous(placement, kept)
-    fresh = sorted(
-        p.relative_to(placement.stage).as_posix()
-        for s in shards if s.name not in report.reused for p in (placement.stage / PAGEFIND / s.name).rglob("*") if p.is_file()
-    )  # fmt: skip
     keep_unchanged(placement, fresh)
     place(placement, MANIFEST, json.dumps([s.name for s in shards]).encode())
     report.timings["pagefind"] = time.perf_counter() - clock

@@ -70,13 +70,16 @@ def record_fields(record: Record, memo: dict | None = None) -> dict:
 DIGEST_FILE = "sitegen-shard.txt"  # the shard's key, then every file Pagefind wrote for it
 
 
-def _intact(folder: Path, key: str) -> bool:
-    """The previous build's shard in `folder` was made for `key` and none of its files is missing."""
+def _intact(folder: Path, key: str) -> list[str] | None:
+    """The files of the previous build's shard in `folder`, if it was made for `key`
+    and none of them is missing; else None."""
     try:
         lines = (folder / DIGEST_FILE).read_text(encoding="utf-8").splitlines()
     except OSError:
-        return False
-    return bool(lines) and lines[0] == key and all((folder / name).is_file() for name in lines[1:])
+        return None
+    if not lines or lines[0] != key or not all((folder / name).is_file() for name in lines[1:]):
+        return None
+    return [*lines[1:], DIGEST_FILE]
 
 
 def shard_key(site: str, language: str, records: Iterable[tuple[str, str]]) -> str:
@@ -168,21 +171,26 @@ def _run(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
 
 def write_shards(
     shards: Sequence[Shard], keys: Mapping[str, str], language: str, output: Path, previous: Path | None, services: int
-) -> list[str]:
-    """Index each shard into output/<name>/ (the pagefind/ folder); return the names reused.
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Index each shard into output/<name>/ (the pagefind/ folder).
 
-    `keys` are the shards' keys (shard_key) by name. A shard whose key is
-    the previous build's same shard's is not indexed again: its files are the
-    previous ones. That keeps rebuilds byte-identical (Pagefind writes its
-    filter and meta files in hash-map order: Pagefind issue #638) and is what
-    makes re-indexing an edit cost one shard, not the archive.
+    Returns the names of the shards reused, and every shard's files (paths
+    inside its folder). `keys` are the shards' keys (shard_key) by name. A
+    shard whose key is the previous build's same shard's is not indexed again:
+    its files are the previous ones. That keeps rebuilds byte-identical
+    (Pagefind writes its filter and meta files in hash-map order: Pagefind
+    issue #638) and is what makes re-indexing an edit cost one shard, not the
+    archive.
     """
     memo: dict = {}
     reused: list[str] = []
+    files: dict[str, list[str]] = {}
     jobs: list[tuple[list[dict], Path]] = []
     for shard in shards:
-        if previous is not None and _intact(previous / shard.name, keys[shard.name]):
+        kept = _intact(previous / shard.name, keys[shard.name]) if previous is not None else None
+        if kept is not None:
             reused.append(shard.name)
+            files[shard.name] = kept
         else:
             jobs.append(([record_fields(r, memo) for r in shard.records], output / shard.name))
     if jobs:
@@ -190,4 +198,5 @@ def write_shards(
     for _, folder in jobs:
         written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
         (folder / DIGEST_FILE).write_text("\n".join([keys[folder.name], *written]) + "\n", encoding="utf-8")
-    return reused
+        files[folder.name] = [*written, DIGEST_FILE]
+    return reused, files
