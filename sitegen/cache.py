@@ -21,7 +21,7 @@ from typing import Any
 from . import __version__
 from .content.model import Article, RelatedTeaser, Warning_
 
-SCHEMA = 2  # 2: articles carry their terms (sitegen/terms.py)
+SCHEMA = 3  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py)
 MAGIC = "sitegen-build-cache"
 
 

@@ -45,7 +45,7 @@ def plain_text(html: str) -> str:
     return _ENTITY_RE.sub(" ", _TAG_RE.sub(" ", html))
 
 
-class _Memo(dict):
+class Memo(dict):
     """word -> term; a word is worked out once, on its first lookup."""
 
     def __init__(self, compute: Callable[[str], str]) -> None:
@@ -70,7 +70,7 @@ class Terms:
 
         self._key, self._words = key, words
         self.stop_words = frozenset(key(w) for w in STOP_WORDS_AS_WRITTEN.split())
-        self._memo = _Memo(self._term)
+        self._memo = Memo(self._term)
 
     def _term(self, word: str) -> str:
         term = self._key(word)

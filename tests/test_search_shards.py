@@ -17,7 +17,7 @@ from sitegen.search.shards import plan_shards
 
 def record(n: int, day: dt.date | None) -> Record:
     return Record(
-        url=f"articles/a{n}/", title=f"t{n}", text="x", lang="ar", authors=(), topics=(),
+        url=f"articles/a{n}/", title=f"t{n}", text="x", keys="", forms="", lang="ar", authors=(), topics=(),
         year=str(day.year) if day else "", date="", sort=day.isoformat() if day else UNDATED_SORT,
     )  # fmt: skip
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..arabic import clean_text, slugify
 from ..errors import ContentError, Problem
+from ..search.prepare import prepare
 from ..terms import article_terms
 from ..yamlio import key_lines
 from .frontmatter import split_front_matter
@@ -95,6 +96,8 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
     ref_lines: dict[str, int] = {}
     body_html, refs = render_markdown(body, source, split.body_line, ref_lines)
     title = clean_text(str(title)).strip()
+    # Here rather than when indexing or relating: parsing runs in workers, and its result is cached.
+    search = prepare(title, texts["summary"], body_html)
     article = Article(
         id=slug,
         source=source,
@@ -116,8 +119,10 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
         refs=refs,
         ref_lines=tuple(ref_lines.items()),
         words=len(body.split()),
-        # Here rather than when relating: parsing runs in workers, and its result is cached.
         terms=article_terms(title, texts["summary"], body_html),
+        search_text=search.text,
+        search_keys=search.keys,
+        search_forms=search.forms,
     )
     return Parsed(article, (), tuple(warnings))
 

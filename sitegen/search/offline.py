@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from .normalize import key, words
+from ..terms import unpack_counts
+from .prepare import key_counts
 from .records import Record
 
 FOLDER = "search-index/"
 SHARD_CHARS = 2  # a key's first letters name its shard; prefix queries stay in one
-TITLE_WEIGHT = 3  # a word in the title counts as this many in the text
 BASE = 36
 
 
@@ -44,7 +44,7 @@ def _script(payload: object) -> bytes:
     return f"window.__sitegenSearch=window.__sitegenSearch||[];window.__sitegenSearch.push({data});\n".encode("utf-8")
 
 
-def _b36(n: int) -> str:
+def _b36_long(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while True:
@@ -54,27 +54,40 @@ def _b36(n: int) -> str:
             return out
 
 
+# Gaps and weights are nearly all small: a table lookup, not a division loop, for each.
+_SHORT = [_b36_long(n) for n in range(BASE**3)]
+
+
+def _b36(n: int) -> str:
+    return _SHORT[n] if n < len(_SHORT) else _b36_long(n)
+
+
 def encode_postings(postings: Sequence[int]) -> str:
     """Ascending docs with their weights, flat (doc, weight, doc, weight, …), as
     "gap[.weight],…" in base 36; weight 1 omitted."""
-    parts, last = [], 0
-    for doc, weight in zip(postings[0::2], postings[1::2]):
-        gap = _b36(doc - last)
-        parts.append(gap if weight == 1 else f"{gap}.{_b36(weight)}")
-        last = doc
-    return ",".join(parts)
+    docs = postings[0::2]
+    gaps = [doc - last for doc, last in zip(docs, [0, *docs[:-1]])]
+    b36 = _b36
+    return ",".join(
+        b36(gap) if weight == 1 else f"{b36(gap)}.{b36(weight)}" for gap, weight in zip(gaps, postings[1::2])
+    )
 
 
-def _weights(record: Record, keys: dict[str, str]) -> dict[str, int]:
-    """Key -> weight for one record; `keys` caches word -> key over the build."""
-    counts: dict[str, int] = defaultdict(int)
-    # Counted as written first: an article repeats its words, so each is keyed once.
-    for word, n in Counter(words(record.title)).items():
-        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += TITLE_WEIGHT * n
-    # Author names are searchable on the web (Pagefind indexes meta), so here too.
-    for word, n in Counter(words(f"{record.text} {' '.join(record.authors)}")).items():
-        counts[keys[word] if word in keys else keys.setdefault(word, key(word))] += n
-    return counts
+def _weights(record: Record) -> list[tuple[int, list[str]]]:
+    """(weight, keys) of one record: its prepared title and text keys, and its
+    authors' names, which are searchable on the web too (Pagefind indexes meta)."""
+    groups = unpack_counts(record.keys)
+    if not record.authors:
+        return groups
+    named = key_counts(" ".join(record.authors))
+    merged: dict[int, list[str]] = {}
+    for weight, keys in groups:
+        for k in keys:
+            w = weight + named.pop(k, 0)
+            merged.setdefault(w, []).append(k)
+    for k, n in named.items():
+        merged.setdefault(n, []).append(k)
+    return list(merged.items())
 
 
 def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
@@ -88,10 +101,10 @@ def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
     # Documents are numbered oldest first, so a new article takes the next number and
     # the files of every older one (d/<n>.js) stay as they were.
     ordered = sorted(records, key=lambda r: (r.sort, r.url))
-    keys: dict[str, str] = {}
     for doc, record in enumerate(ordered):
-        for term, weight in _weights(record, keys).items():
-            postings[term].extend((doc, weight))
+        for weight, keys in _weights(record):
+            for term in keys:
+                postings[term].extend((doc, weight))
         years.append(record.year)
         order.append(doc if record.year else -1)  # date order; undated are shown last
         by_author.append(".".join(_b36(authors.setdefault(a, len(authors))) for a in record.authors))

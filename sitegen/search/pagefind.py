@@ -10,7 +10,7 @@ Choices, each measured (tests/test_search_*.py, bench/search_bench.py):
   image) travel in one meta, "x", spelled in Braille-pattern characters that
   the indexer drops as non-words: a query "11" then no longer finds every
   November article. search.js decodes it.
-- Split clitic forms (normalize.clitic_forms) go in the meta "k": searchable,
+- Split clitic forms (normalize.clitic_forms, worked out at parse time) go in the meta "k": searchable,
   never shown in excerpts.
 
 - Shards (shards.py), each its own Pagefind index under pagefind/<name>/,
@@ -33,7 +33,6 @@ from pathlib import Path
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
-from .normalize import clitic_forms
 from .records import Record
 from .shards import Shard
 
@@ -46,17 +45,13 @@ def hidden(value: object) -> str:
     return "".join(chr(0x2800 + b) for b in data)
 
 
-def record_fields(record: Record, memo: dict | None = None) -> dict:
-    """The add_custom_record arguments of one record (language set by the caller).
-
-    `memo` is normalize.clitic_forms's word cache, shared over a build.
-    """
+def record_fields(record: Record) -> dict:
+    """The add_custom_record arguments of one record (language set by the caller)."""
     meta = {"title": record.title, "x": hidden({"d": record.date, "i": record.image})}
     if record.authors:
         meta["authors"] = "، ".join(record.authors)
-    forms = clitic_forms(f"{record.title} {record.text}", memo)
-    if forms:
-        meta["k"] = " ".join(forms)
+    if record.forms:
+        meta["k"] = record.forms
     filters: dict[str, list[str]] = {}
     if record.authors:
         filters["author"] = list(record.authors)
@@ -182,7 +177,6 @@ def write_shards(
     issue #638) and is what makes re-indexing an edit cost one shard, not the
     archive.
     """
-    memo: dict = {}
     reused: list[str] = []
     files: dict[str, list[str]] = {}
     jobs: list[tuple[list[dict], Path]] = []
@@ -192,7 +186,7 @@ def write_shards(
             reused.append(shard.name)
             files[shard.name] = kept
         else:
-            jobs.append(([record_fields(r, memo) for r in shard.records], output / shard.name))
+            jobs.append(([record_fields(r) for r in shard.records], output / shard.name))
     if jobs:
         _run(lambda: _index_all(jobs, language, services))
     for _, folder in jobs:

@@ -6,8 +6,6 @@ records, taken from the build's model rather than re-read from HTML.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,8 +14,6 @@ from ..config import Config
 from ..link import Linked
 from ..render import Views
 
-_TAG_RE = re.compile(r"<[^>]*>")
-_SPACE_RE = re.compile(r"\s+")
 UNDATED_SORT = "0000-00-00"  # sorts after every real date, newest first
 
 
@@ -26,6 +22,8 @@ class Record:
     url: str  # site path relative to the site root: "articles/x/"
     title: str
     text: str  # standfirst and body as plain text
+    keys: str  # offline index keys of title and text with their weights (prepare.Prepared.keys)
+    forms: str  # split clitic forms of title and text (prepare.Prepared.forms)
     lang: str
     authors: tuple[str, ...]  # names as shown
     topics: tuple[str, ...]
@@ -35,23 +33,17 @@ class Record:
     image: str = ""
 
 
-def plain_text(body_html: str) -> str:
-    """Body HTML as one line of text; tags become spaces so words never fuse."""
-    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", body_html))).strip()
-
-
 def records(linked: Linked, config: Config) -> Iterator[Record]:
     """One record per article, in the library's order (newest first)."""
     views = Views(linked, config)
     library = linked.library
     for article in library.articles:
-        text = plain_text(article.body_html)
-        if article.summary:
-            text = f"{article.summary} {text}"
         yield Record(
             url=urls.article(article.id),
             title=article.title,
-            text=text,
+            text=article.search_text,
+            keys=article.search_keys,
+            forms=article.search_forms,
             lang=article.lang,
             authors=tuple(library.authors[i].name for i in library.article_authors.get(article.id, ())),
             topics=tuple(library.topics[i].name for i in library.article_topics.get(article.id, ())),
