@@ -44,6 +44,8 @@ class Report:
     unchanged: bool = False  # nothing to do: public/ was left exactly as it was
     skipped: bool = False  # the inputs and public/ matched the last build: nothing was loaded, rendered or indexed
     warnings: list[Warning_] = field(default_factory=list)
+    # Seconds per stage; search runs beside planning and rendering, so "search" is
+    # only what the build waited for it after them (its own times: search.timings).
     timings: dict[str, float] = field(default_factory=dict)
     search: SearchReport | None = None
 
@@ -124,6 +126,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     from tqdm import tqdm
 
     from . import urls
+    from .beside import Beside
     from .emit import Placement, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
     from .load import load_site
@@ -179,7 +182,11 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     placement = Placement(stage, out, in_place)
+    searching: Beside[SearchReport] | None = None
     try:
+        if not search_same:
+            # Beside rendering, not after it: indexing mostly waits on Pagefind's processes.
+            searching = Beside(index_search, linked, config, placement, site, adigests)
         clock = time.perf_counter()
         records: dict[str, CachedPage] = {}
         keep_previous(placement, reuse)
@@ -202,7 +209,8 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             search_files = json.loads(cache.get("search_files") or "[]")
             keep_previous(placement, search_files)
         else:
-            report.search = index_search(linked, config, placement, site, adigests)
+            assert searching is not None
+            report.search = searching.result()
             search_files = list(report.search.files)
         files.update(search_files)
         report.timings["search"] = time.perf_counter() - clock
@@ -234,6 +242,8 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
                 swap_in(stage, out)
         report.timings["commit"] = time.perf_counter() - clock
     except BaseException:
+        if searching is not None:
+            searching.cancel()
         shutil.rmtree(stage, ignore_errors=True)
         raise
     # Saved after the commit: a build killed in between leaves a cache that no longer

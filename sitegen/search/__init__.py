@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ class SearchReport:
     shards: int = 0
     reused: list[str] = field(default_factory=list)  # shards kept from the previous build, not indexed again
     files: list[str] = field(default_factory=list)  # site paths of every search file of this build
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # "pagefind" is the whole; "offline" runs inside it
 
 
 def index_search(linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str]) -> SearchReport:
@@ -49,21 +50,24 @@ def index_search(linked: Linked, config: Config, placement: Placement, site: str
     shown = {urls.article(i): d for i, d in articles.items()}
     keys = {s.name: shard_key(site, language, ((r.url, shown[r.url]) for r in s.records)) for s in shards}
     previous = placement.previous / PAGEFIND
-    report.reused, shard_files = write_shards(
-        shards, keys, language, placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers()
-    )
+    # Pagefind indexes in its own processes, and while it does, this one is free:
+    # the offline index is made meanwhile, not after.
+    with ThreadPoolExecutor(1) as pool:
+        indexing = pool.submit(
+            write_shards, shards, keys, language, placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers()
+        )
+        offline = []
+        for name, data in offline_files(items):
+            place(placement, name, data)  # unchanged files are left alone, as pages are
+            offline.append(name)
+        report.timings["offline"] = time.perf_counter() - clock
+        report.reused, shard_files = indexing.result()
     kept = sorted(f"{PAGEFIND}{name}/{file}" for name in report.reused for file in shard_files[name])
     fresh = sorted(f"{PAGEFIND}{name}/{file}" for name, names in shard_files.items() if name not in report.reused for file in names)
     keep_previous(placement, kept)
     keep_unchanged(placement, fresh)
     place(placement, MANIFEST, json.dumps([s.name for s in shards]).encode())
     report.timings["pagefind"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    offline = []
-    for name, data in offline_files(items):
-        place(placement, name, data)  # unchanged files are left alone, as pages are
-        offline.append(name)
-    report.timings["offline"] = time.perf_counter() - clock
     report.files = sorted(offline + kept + fresh + [MANIFEST])
     return report
 
