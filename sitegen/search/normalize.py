@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from ..arabic import INVISIBLE_RE, strip_tashkeel
 
@@ -88,9 +89,14 @@ def clitic_forms(text: str, memo: dict[str, tuple[str, str] | None] | None = Non
     given back as the bare word, or with ال where the article was there.
     `memo` (word -> split) may be shared across calls: an archive repeats words.
     """
+    return forms_of_words(words(text), memo)
+
+
+def forms_of_words(found: Iterable[str], memo: dict[str, tuple[str, str] | None] | None = None) -> list[str]:
+    """`clitic_forms` of words already split from a text (`words`)."""
     memo = {} if memo is None else memo
     seen: dict[str, None] = {}
-    for word in words(text):
+    for word in dict.fromkeys(found):  # each distinct word once; first-seen order is kept
         split = memo[word] if word in memo else memo.setdefault(word, split_clitic(word))
         if split is None:
             continue

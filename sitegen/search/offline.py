@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from ..terms import unpack_counts
+from .normalize import words
 from .prepare import key_counts
 from .records import Record
 
@@ -79,7 +80,7 @@ def _weights(record: Record) -> list[tuple[int, list[str]]]:
     groups = unpack_counts(record.keys)
     if not record.authors:
         return groups
-    named = key_counts(" ".join(record.authors))
+    named = key_counts(words(" ".join(record.authors)))
     merged: dict[int, list[str]] = {}
     for weight, keys in groups:
         for k in keys:

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..terms import Memo, pack_counts
-from .normalize import clitic_forms, key, words
+from .normalize import forms_of_words, key, words
 
 TITLE_WEIGHT = 3  # in the offline index, a word in the title counts as this many in the text
 
@@ -43,18 +43,19 @@ _keys = Memo(key)
 _splits: dict[str, tuple[str, str] | None] = {}
 
 
-def key_counts(text: str) -> Counter[str]:
-    """How often each offline index key occurs in `text`."""
-    return Counter(map(_keys.__getitem__, words(text)))
+def key_counts(found: list[str]) -> Counter[str]:
+    """How often each offline index key occurs among words (`normalize.words`)."""
+    return Counter(map(_keys.__getitem__, found))
 
 
 def prepare(title: str, summary: str, body_html: str) -> Prepared:
     text = plain_text(body_html)
     if summary:
         text = f"{summary} {text}"
-    counts = key_counts(text)
-    for term, n in key_counts(title).items():
+    title_words, text_words = words(title), words(text)  # once each: tokenising is the cost
+    counts = key_counts(text_words)
+    for term, n in key_counts(title_words).items():
         counts[term] += TITLE_WEIGHT * n
     if len(_splits) > 500_000:
         _splits.clear()  # a long-lived process must not grow without bound
-    return Prepared(text, pack_counts(counts), " ".join(clitic_forms(f"{title} {text}", _splits)))
+    return Prepared(text, pack_counts(counts), " ".join(forms_of_words(title_words + text_words, _splits)))
