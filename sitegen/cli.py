@@ -35,6 +35,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         outcome = f"{report.rendered} rendered, {report.pages - report.rendered} reused, {report.written} files written"
     print(f"built {report.articles} articles into {args.out}: {report.pages} pages ({outcome}); {report.static} static files")
     print(f"time: {timing}")
+    if report.search is not None:
+        found = report.search
+        print(
+            f"search: {found.records} articles in {found.shards} shard(s), {found.shards - len(found.reused)} indexed, "
+            f"{len(found.reused)} kept; {found.timings['pagefind']:.2f}s beside rendering (the search time above is what was left after it)"
+        )
+    elif not report.skipped:
+        print("search: no article it shows changed; the index was kept as it was")
     if report.undated:
         print(f"{report.undated} undated article(s), listed under the archive's undated section")
     if report.drafts_skipped:

@@ -199,3 +199,16 @@ def test_cli_new_creates_a_dated_article_that_builds(make_site, monkeypatch, cap
     assert main(["new", "محاولة اغتيال: ماذا بعد؟"]) == 1  # never overwrites
     assert main(["build", "--out", "public"]) == 0
     assert (site.root / "public/articles/محاولة-اغتيال-ماذا-بعد/index.html").exists()
+
+
+def test_cli_summary_tells_what_search_indexed_and_kept(make_site, monkeypatch, capsys) -> None:
+    site = make_site({"content/articles/a.md": article("الأول", date="2024-01-02")})
+    monkeypatch.chdir(site.root)
+    assert main(["build", "--out", "public"]) == 0
+    assert "search: 1 articles in 1 shard(s), 1 indexed, 0 kept;" in capsys.readouterr().out
+    site.write({"content/topics/x.yml": "name: موضوع\n"})  # a change no article shows
+    assert main(["build", "--out", "public"]) == 0
+    assert "search: no article it shows changed; the index was kept as it was" in capsys.readouterr().out
+    site.write({"content/articles/a.md": article("الأول", "نص آخر.", date="2024-01-02")})
+    assert main(["build", "--out", "public"]) == 0
+    assert "search: 1 articles in 1 shard(s), 1 indexed, 0 kept;" in capsys.readouterr().out
