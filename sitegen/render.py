@@ -145,8 +145,22 @@ class _Context(jinja2.runtime.Context):
             return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
 
+class _Environment(jinja2.Environment):
+    context_class = _Context
+
+    def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:
+        """A template's globals as one dict, not Jinja's ChainMap over the environment's.
+
+        Each render copies them into a new context and each `{% from … import %}`
+        compares their keys: over a ChainMap that is Python code per key, and an
+        article page does it five times. The globals are all set before the
+        first template loads (Jinja asks as much), so a copy misses nothing.
+        """
+        return {**self.globals, **(d or {})}
+
+
 def make_environment(config: Config) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=True,
         trim_blocks=True,
@@ -159,7 +173,6 @@ def make_environment(config: Config) -> jinja2.Environment:
         # takes a lock and reorders a queue on each of a page's five lookups.
         cache_size=-1,
     )
-    env.context_class = _Context
     env.globals.update(urls=urls, site=config)
     env.filters["display_url"] = display_url
     return env
