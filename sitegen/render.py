@@ -187,6 +187,9 @@ class Renderer:
         # An entry's markup is rendered once per article with a marker where the way
         # back to the site root goes; each page then puts in its own root.
         self._entries: dict[tuple[str, str], str] = {}
+        # Partials that show nothing of their page (the site's header and footer),
+        # by template and way back to the root; see `shared`.
+        self._shared: dict[tuple[str, str], Markup] = {}
         # An article's page and its three citation files show the same citation.
         self._citations: dict[str, cite.Citation] = {}
 
@@ -200,6 +203,18 @@ class Renderer:
             self._entries[key] = html
         return Markup(html.replace(ROOT_MARK, root))
 
+    def shared(self, root: str, link: Callable[[str], str], template: str) -> Markup:
+        """A partial that is the same on every page of a depth, rendered once per root.
+
+        `link` must be the page's own (it leads back to the site root through `root`);
+        the partial sees `site`, `urls`, `v` and `link`, so it cannot differ by page.
+        """
+        key = (template, root)
+        html = self._shared.get(key)
+        if html is None:
+            html = self._shared[key] = Markup(self.env.get_template(template).render(v=self.views, link=link))
+        return html
+
     def citation(self, ident: str) -> cite.Citation:
         found = self._citations.get(ident)
         if found is None:
@@ -212,7 +227,7 @@ class Renderer:
         link: Callable[[str], str] = partial(urls.from_root, root)
         lang = context.pop("lang", self.config.language)
         html = self.env.get_template(template).render(
-            v=self.views, link=link, entry=partial(self.entry, root), page_path=path, lang=lang,
+            v=self.views, link=link, entry=partial(self.entry, root), shared=partial(self.shared, root, link), page_path=path, lang=lang,
             dir=text_direction(lang), canonical=self._canonical(path), feed=feed or self._feed(),
             asset=partial(urls.asset, root), **context,
         )  # fmt: skip
@@ -398,8 +413,9 @@ class Renderer:
     def _render_not_found(self, page: Page) -> Output:
         # GitHub Pages serves 404.html at any depth, so its links start at the site root.
         base = self.config.base_path
+        link = partial(urls.root_relative, base)
         html = self.env.get_template("404.html").render(
-            v=self.views, link=partial(urls.root_relative, base), entry=partial(self.entry, base), page_path=page.path,
+            v=self.views, link=link, entry=partial(self.entry, base), shared=partial(self.shared, base, link), page_path=page.path,
             lang=self.config.language, dir=self.config.dir, canonical="", feed="", asset=partial(urls.asset, base),
         )  # fmt: skip
         return Output(page.path, html.encode("utf-8"))
