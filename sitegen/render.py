@@ -68,6 +68,8 @@ class Views:
         self.linked = linked
         self.library = linked.library
         self.config = config
+        # (locale, digits) by language: pages ask for a few dates each.
+        self._date_styles: dict[str, tuple[str, str]] = {}
 
     def article(self, ident: str) -> Article:
         return self.library.by_id[ident]
@@ -81,10 +83,16 @@ class Views:
     def date(self, value: dt.datetime | None, lang: str = "") -> str:
         if value is None:
             return self.config.labels.undated
-        lang = lang or self.config.language
+        style = self._date_styles.get(lang)
+        if style is None:
+            style = self._date_styles[lang] = self._date_style(lang or self.config.language)
+        return format_date(value.date(), *style)
+
+    def _date_style(self, lang: str) -> tuple[str, str]:
+        """The locale and digits that dates in `lang` are written with."""
         locale = self.config.locale if lang.split("-")[0] == self.config.locale.split("_")[0] else lang.replace("-", "_")
         digits = self.config.digits if text_direction(lang) == "rtl" else "latn"
-        return format_date(value.date(), locale, digits)
+        return locale, digits
 
     def month(self, year: int, month: int) -> str:
         return month_name(year, month, self.config.locale, self.config.digits)
