@@ -338,6 +338,7 @@ class Renderer:
             article=article,
             body=body,
             related=[self.views.article(i) for i in self.linked.related.get(ident, ())],
+            related_ids=self.linked.related.get(ident, ()),
             teasers=self.linked.teasers.get(ident, ()),
             backlinks=self.linked.backlinks.get(ident, ()),
             citation=self.citation(ident),
