@@ -50,6 +50,11 @@ class Output:
     path: str  # site path of the page ("articles/x/") or file ("404.html")
     data: bytes
     modified: dt.datetime | None = None  # newest content shown, for the sitemap
+    text: str | None = None  # `data` as the text it was encoded from, if it was rendered as text
+
+    def decoded(self) -> str:
+        """The output as text, decoded only if it was not rendered as text."""
+        return self.data.decode("utf-8") if self.text is None else self.text
 
 
 # Private-use characters that no article text carries: a stand-in for "../" runs.
@@ -239,7 +244,7 @@ class Renderer:
             dir=text_direction(lang), canonical=self._canonical(path), feed=feed or self._feed(),
             asset=partial(urls.asset, root), **context,
         )  # fmt: skip
-        return Output(path, html.encode("utf-8"), modified)
+        return Output(path, html.encode("utf-8"), modified, html)
 
     def _canonical(self, path: str) -> str:
         return urls.absolute(self.config.base_url, path) if self.config.absolute else ""
