@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import typing
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -83,12 +84,13 @@ class Config:
         """Text direction of the site's language."""
         return text_direction(self.language)
 
-    @property
+    # Cached: the renderer asks on every page and for every URL in its JSON-LD.
+    @cached_property
     def absolute(self) -> bool:
         """Whether base_url is a full URL, as feeds, sitemaps and canonical links need."""
         return bool(urlsplit(self.base_url).netloc)
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         """The path part of base_url, always starting and ending with '/'."""
         path = urlsplit(self.base_url).path or "/"

@@ -100,7 +100,7 @@ def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprin
     file = output_file(page.path)
     data_digest = digest(output.data)
     written = place(placement, file, output.data, known, data_digest)
-    links = tuple(sorted(internal_links(page.path, output.data.decode("utf-8"), renderer.config.base_path)))
+    links = tuple(sorted(internal_links(page.path, output.decoded(), renderer.config.base_path)))
     record = CachedPage(fingerprint, data_digest, len(output.data), links, output.modified)
     return Rendered(file, record, written)
 

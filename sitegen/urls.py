@@ -7,6 +7,7 @@ Links between pages are written relative to the page that holds them, so one
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 HOME = ""
@@ -97,6 +98,9 @@ def asset(root: str, value: str) -> str:
     return value if is_external(value) else from_root(root, value.lstrip("/"))
 
 
+# A page asks for its own URL several times (canonical link, JSON-LD, citation) and
+# for the same author and home URLs as its neighbours; quoting Arabic is not cheap.
+@lru_cache(maxsize=4096)
 def absolute(base_url: str, path: str) -> str:
     """A full URL for feeds and canonical links; non-ASCII is percent-encoded."""
     base = base_url if base_url.endswith("/") else base_url + "/"

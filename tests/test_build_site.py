@@ -149,6 +149,23 @@ def test_site_templates_and_static_override_the_theme(make_site) -> None:
     assert (site.out / "static/fonts/NotoNaskhArabic-Regular.woff2").exists()  # the rest still from the theme
 
 
+def test_a_site_header_and_footer_link_right_from_every_depth(make_site) -> None:
+    """They are rendered once per depth and reused, so each depth must get its own links."""
+    site = news_site(make_site)
+    site.write(
+        {
+            "templates/_header.html": '<header class="custom"><a href="{{ link(urls.ARCHIVE) }}">{{ site.labels.archive }}</a></header>\n',
+            "templates/_footer.html": '<footer class="custom"><a href="{{ link(urls.AUTHORS) }}">{{ v.num(7) }}</a></footer>\n',
+        }
+    )
+    site.build()
+    for path, root in (("", ""), ("archive/", "../"), ("articles/b/", "../../"), ("404.html", "/archive/")):
+        html = site.page(path)
+        assert f'<header class="custom"><a href="{root}archive/">' in html
+        assert f'<footer class="custom"><a href="{root}authors/">7</a></footer>' in html
+        assert "site-header" not in html
+
+
 def test_internal_links_between_articles_resolve(make_site) -> None:
     site = make_site(
         {
