@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import types
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from functools import partial
 from typing import Any
 
 import jinja2
-import jinja2.runtime
 from markupsafe import Markup
 
 from . import cite, dataset, urls
@@ -133,34 +131,7 @@ def display_url(url: str) -> str:
     return _ESCAPES.sub(decode, url)
 
 
-# Callables whose own __call__ can never ask for the context: only the object itself can.
-_PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType, partial)
-
-
-class _Context(jinja2.runtime.Context):
-    """Jinja's context with a shorter path for calls to plain functions.
-
-    Every call in a template goes through `Context.call`, which asks the callable
-    and its `__call__` whether they want the context passed in: tens of calls a
-    page, about 6% of an article page's render CPU. For plain functions, methods
-    and partials the answer is the callable's own `jinja_pass_arg`, so one
-    attribute test does; anything else takes Jinja's own path.
-    """
-
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
-        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
-            return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return __obj(*args, **kwargs)
-        except StopIteration:
-            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
-
-
 class _Environment(jinja2.Environment):
-    context_class = _Context
-
     def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:
         """A template's globals as one dict, not Jinja's ChainMap over the environment's.
 
