@@ -7,7 +7,9 @@ from pathlib import Path
 
 from conftest import article
 
+from sitegen.build import build
 from sitegen.cli import main
+from sitegen.config import load_config
 
 
 def _titles(html: str) -> list[str]:
@@ -229,3 +231,20 @@ def test_cli_summary_tells_what_search_indexed_and_kept(make_site, monkeypatch, 
     site.write({"content/articles/a.md": article("الأول", "نص آخر.", date="2024-01-02")})
     assert main(["build", "--out", "public"]) == 0
     assert "search: 1 articles in 1 shard(s), 1 indexed, 0 kept;" in capsys.readouterr().out
+
+
+def test_two_clean_builds_write_the_same_bytes_search_index_included(make_site) -> None:
+    # Pagefind writes its filters in a randomly seeded hash map's order; search/canonical.py sorts them.
+    files = {
+        f"content/articles/a{n}.md": article(f"مقال {n}", date=f"{2010 + n}-0{1 + n % 9}-1{n % 10}", authors=[f"كاتب {n}"], topics=[f"موضوع {n % 5}", f"ملف {n % 3}"])
+        for n in range(12)
+    }
+    site = make_site(files)
+    config = load_config(site.root / "site.yml")
+    builds = []
+    for name in ("one", "two"):
+        build(config, site.root / name, log=lambda _m: None, cache_dir=site.root / f"cache-{name}")
+        out = site.root / name
+        builds.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert any(name.startswith("pagefind/all/filter/") for name in builds[0])
+    assert builds[0] == builds[1]

@@ -33,6 +33,7 @@ from pathlib import Path
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
+from .canonical import canonicalise
 from .records import Record
 from .shards import Shard
 
@@ -190,6 +191,7 @@ def write_shards(
     if jobs:
         _run(lambda: _index_all(jobs, language, services))
     for _, folder in jobs:
+        canonicalise(folder)
         written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
         (folder / DIGEST_FILE).write_text("\n".join([keys[folder.name], *written]) + "\n", encoding="utf-8")
         files[folder.name] = [*written, DIGEST_FILE]
