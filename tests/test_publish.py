@@ -195,7 +195,7 @@ def _get(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8")
 
 
-def _poll(url: str, predicate, timeout: float = 20.0) -> str:
+def _poll(url: str, predicate, timeout: float = 60.0) -> str:  # a deadline for a loaded CI machine, not a timing
     deadline = time.monotonic() + timeout
     body = ""
     while time.monotonic() < deadline:
