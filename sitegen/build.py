@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, CachedPage, digest
+from .cache import BuildCache, CachedPage, KnownPage, digest
 from .config import Config
 from .content.model import Warning_
 from .errors import ContentError, Problem, SitegenError
@@ -157,15 +159,12 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     marker = out / MARKER
     in_place = marker.is_file() and marker.read_text() == cache.get("generation") != ""
     known = cache.pages() if in_place else {}
-    reuse: dict[str, CachedPage] = {}
+    reuse: dict[str, KnownPage] = {}
     jobs = []
     for page in pages:
         file = urls.output_file(page.path)
         fingerprint = page_fingerprint(site, page, adigests, pdigests)
-        old = known.get(file)
-        # The record stands for the file only while it is there with its size; one damaged
-        # since (truncated, say) is compared by its bytes, so it is written again.
-        kept = old if old is not None and (out / file).is_file() and (out / file).stat().st_size == old.size else None
+        kept = _standing(known, out, file)
         if kept and kept.fingerprint == fingerprint:
             reuse[file] = kept
         else:
@@ -220,16 +219,22 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             report.written += place(placement, rel, data)
             files.add(rel)
 
+        previous_files = set(json.loads(cache.get("files") or "[]")) if in_place else set()
+        gone = previous_files - files
+        # A kept page's links all landed on the last build's files (that build checked
+        # them, or kept them from one that did), so only a file gone since that some page
+        # linked to can break them; without one, the pages rendered now are all to check.
+        # (Search files come and go with every edit, but no page links to them.)
+        all_targets = not reuse or bool(gone and cache.linked_among(gone))
+        kept_links = cache.page_links(reuse) if reuse and all_targets else {}
         ledger = LinkLedger()
-        for file, record in everything.items():
-            ledger.add(file, record.links)
+        for file in everything:
+            ledger.add(file, records[file].links if file in records else kept_links.get(file, ()))
         problems = ledger.broken(files)
         if problems:
             raise ContentError(problems)
 
         generation = digest(*sorted(f"{f}:{p.digest}" for f, p in everything.items()), search_key, *sorted(files))
-        previous_files = set(json.loads(cache.get("files") or "[]")) if in_place else set()
-        gone = previous_files - files
         clock = time.perf_counter()
         place(placement, MARKER, generation.encode())
         if in_place and not gone and not any(stage.iterdir()):
@@ -257,8 +262,27 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             "related_key": loaded.related_key, "related": json.dumps(linked.related, ensure_ascii=False),
             **_vouchers(out, files, inputs, report),
         },
+        ledger.wanted, all_targets,
     )  # fmt: skip
     return report
+
+
+def _standing(known: dict[str, KnownPage], out: Path, file: str) -> KnownPage | None:
+    """The last build's record of `file`, while the file is there with the size it had.
+
+    One damaged since (truncated, say) is compared by its bytes, so it is written again."""
+    old = known.get(file)
+    return old if old is not None and _file_size(f"{out}/{file}") == old.size else None
+
+
+def _file_size(path: str) -> int | None:
+    """The size of a regular file (followed through links), or None: one stat, not
+    pathlib's two, for each of the ~40,000 pages a 10,000-article plan looks at."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size if stat.S_ISREG(found.st_mode) else None
 
 
 def _vouchers(out: Path, files: set[str], inputs: str, report: Report) -> dict[str, str]:

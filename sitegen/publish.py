@@ -18,7 +18,7 @@ from .content.model import Article, Library
 from .link import Linked
 
 if TYPE_CHECKING:  # render imports this module (feed_path)
-    from .cache import CachedPage
+    from .cache import CachedPage, KnownPage
     from .render import Page
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -86,7 +86,7 @@ def feeds(config: Config, linked: Linked) -> Iterator[tuple[str, bytes]]:
         yield feed_path(path), atom_feed(config, library, path, f"{topic.name} · {config.title}", linked.by_topic.get(ident, ()))
 
 
-def listed_pages(pages: Iterable[Page], written: Mapping[str, CachedPage]) -> list[tuple[str, dt.datetime | None]]:
+def listed_pages(pages: Iterable[Page], written: Mapping[str, KnownPage | CachedPage]) -> list[tuple[str, dt.datetime | None]]:
     """(site path, last modified) of the pages a sitemap lists, in file order.
 
     Not the 404 page, and not redirects: an alias's URL only sends readers on

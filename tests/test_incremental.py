@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from sitegen import fingerprint
 from sitegen.build import SitegenError, build
+from sitegen.cache import BuildCache
 from sitegen.config import load_config
 from sitegen.theme import BUNDLED_THEMES
 
@@ -342,3 +343,26 @@ def test_cache_lives_outside_public_and_can_be_deleted(make_site, tmp_path) -> N
     report = site.build()
     assert report.rendered == report.pages  # nothing vouched for public/, so everything was rendered
     assert snapshot(site.out) == before  # and yet no unchanged file was rewritten
+
+
+def test_a_one_edit_rebuild_checks_only_the_links_it_rendered(make_site, monkeypatch) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    source = site.root / "content/articles/a2.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nفقرة مضافة.\n", encoding="utf-8")
+    monkeypatch.setattr(BuildCache, "page_links", _refuse)  # no file is gone: kept pages' links still land
+    report = site.build()
+    assert 0 < report.rendered < report.pages
+
+
+def test_a_kept_page_linking_to_a_file_gone_since_fails_the_build(make_site) -> None:
+    body = "انظر [الملحق](../../static/extra.txt)."
+    site = make_site(BASE_FILES | {"content/articles/linker.md": article("رابط", body), "static/extra.txt": "ملحق\n"})
+    site.build()
+    before = site.files()
+    (site.root / "static/extra.txt").unlink()
+    with pytest.raises(SitegenError) as failure:
+        site.build()  # articles/linker/ is kept as it was, and its link now lands nowhere
+    assert any(p.where == "articles/linker/index.html" and "static/extra.txt" in p.message for p in failure.value.problems)
+    assert site.files() == before
+
