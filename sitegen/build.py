@@ -215,9 +215,19 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         report.timings["search"] = time.perf_counter() - clock
 
         everything = reuse | records
-        for rel, data in publishing_files(config, linked, listed_pages(pages, everything)):
-            report.written += place(placement, rel, data)
-            files.add(rel)
+        published: dict[str, CachedPage] = {}  # made this time
+        unmade: list[str] = []  # kept from the last build
+        for item in publishing_files(config, linked, listed_pages(pages, everything), site, adigests):
+            kept = _standing(known, out, item.file)
+            if kept and kept.fingerprint == item.fingerprint:
+                unmade.append(item.file)
+            else:
+                data = item.make()
+                data_digest = digest(data)
+                report.written += place(placement, item.file, data, kept.digest if kept else None, data_digest)
+                published[item.file] = CachedPage(item.fingerprint, data_digest, len(data), (), None)
+        keep_previous(placement, unmade)
+        files.update(published, unmade)
 
         previous_files = set(json.loads(cache.get("files") or "[]")) if in_place else set()
         gone = previous_files - files
@@ -254,7 +264,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     # Saved after the commit: a build killed in between leaves a cache that no longer
     # vouches for public/ (the marker differs), so the next build renders everything.
     cache.save(
-        loaded.fresh, loaded.gone, records, [f for f in known if f not in everything],
+        loaded.fresh, loaded.gone, records | published, [f for f in known if f not in everything and f not in files],
         {
             "generation": generation, "search": search_key, "search_files": json.dumps(search_files),
             "search_stats": stats_digest(out, search_files) or "",

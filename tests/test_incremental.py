@@ -15,7 +15,7 @@ from conftest import SITE_YML, Site, article, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import fingerprint
+from sitegen import fingerprint, publish
 from sitegen.build import SitegenError, build
 from sitegen.cache import BuildCache
 from sitegen.config import load_config
@@ -366,3 +366,55 @@ def test_a_kept_page_linking_to_a_file_gone_since_fails_the_build(make_site) -> 
     assert any(p.where == "articles/linker/index.html" and "static/extra.txt" in p.message for p in failure.value.problems)
     assert site.files() == before
 
+
+def _record_calls(monkeypatch, module: object, name: str) -> list[tuple]:
+    calls: list[tuple] = []
+    original = getattr(module, name)
+
+    def recording(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recording)
+    return calls
+
+
+def _retitle(site: Site, name: str, title: str) -> None:
+    source = site.root / f"content/articles/{name}.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
+
+
+def test_only_the_feeds_listing_an_edited_article_are_made_again(make_site, monkeypatch, tmp_path) -> None:
+    site = make_site(BASE_FILES, site_yml=SITE_YML + "feed_entries: 2\n")
+    site.build()
+    before = snapshot(site.out)
+    feeds = _record_calls(monkeypatch, publish, "atom_feed")
+    _retitle(site, "a1", "معدل")  # by hazem, on iraq and لبنان; among the two newest of hazem and لبنان only
+    site.build()
+    made = {args[2] for args in feeds}
+    assert made == {"authors/hazem/", "topics/لبنان/"}
+    after = snapshot(site.out)
+    assert after["authors/hazem/feed.xml"] != before["authors/hazem/feed.xml"]
+    for kept in ("feed.xml", "topics/iraq/feed.xml", "authors/رشا-الأمير/feed.xml"):
+        assert after[kept] == before[kept]  # same inode and mtime: not even written again
+    feeds.clear()
+    _retitle(site, "a5", "أحدث")  # the newest article: the site's feed lists it
+    site.build()
+    assert "" in {args[2] for args in feeds} and "authors/رشا-الأمير/" not in {args[2] for args in feeds}
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_the_sitemap_is_made_again_only_when_a_listed_date_changes(make_site, monkeypatch, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = snapshot(site.out)
+    made = _record_calls(monkeypatch, publish, "_urlset")
+    _retitle(site, "a1", "معدل")
+    site.build()
+    assert not made and snapshot(site.out)["sitemap.xml"] == before["sitemap.xml"]
+    source = site.root / "content/articles/a1.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("title: ", "updated: 2025-01-01\ntitle: ", 1), encoding="utf-8")
+    site.build()
+    assert made and "2025-01-01" in (site.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
