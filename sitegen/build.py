@@ -127,7 +127,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     # of Jinja, Pagefind, the Markdown parser or the linker (~0.4 s of start-up).
     from tqdm import tqdm
 
-    from . import urls
+    from . import dataset, urls
     from .beside import Beside
     from .emit import Placement, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
@@ -187,6 +187,17 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             # Beside rendering, not after it: indexing mostly waits on Pagefind's processes.
             searching = Beside(index_search, linked, config, placement, site, adigests)
         clock = time.perf_counter()
+        data_records: dict[str, tuple[str, str]] = {}
+        gone_data_records: list[str] = []
+        if any(page.kind == "data" for page, _, _ in jobs) and dataset.single_file(library):
+            # Made here, not where the page is rendered (perhaps a worker), so that
+            # the new ones are saved; the others come from the cache.
+            code = digest(site, Path(dataset.__file__).read_bytes())
+            saved = cache.data_records()
+            texts = dataset.record_texts(config, library, {i: digest(code, i, d) for i, d in adigests.items()}, saved)
+            renderer.record_texts.update((i, text) for i, (_, text) in texts.items())
+            data_records = {i: made for i, made in texts.items() if saved.get(i) != made}
+            gone_data_records = [i for i in saved if i not in texts]
         records: dict[str, CachedPage] = {}
         keep_previous(placement, reuse)
         # A bar on a terminal for long renders; CI and logs get the plain line below.
@@ -272,7 +283,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             "related_key": loaded.related_key, "related": json.dumps(linked.related, ensure_ascii=False),
             **_vouchers(out, files, inputs, report),
         },
-        ledger.wanted, all_targets,
+        ledger.wanted, all_targets, data_records, gone_data_records,
     )  # fmt: skip
     return report
 

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .content.model import Article, RelatedTeaser, Warning_
 
-SCHEMA = 4  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to
+SCHEMA = 5  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records
 MAGIC = "sitegen-build-cache"
 
 
@@ -143,6 +143,8 @@ class BuildCache:
             # Every file a saved page links to (and perhaps a few no page links to any more):
             # lets a build tell whether a file it no longer writes breaks a page it kept.
             db.execute("CREATE TABLE targets (file TEXT PRIMARY KEY)")
+            # Each article's record as the data page shows it (dataset.record_text), under the key it was made for.
+            db.execute("CREATE TABLE data_records (id TEXT PRIMARY KEY, key TEXT, text TEXT)")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [("magic", MAGIC), ("schema", str(SCHEMA)), ("version", __version__), ("generation", "")],
@@ -189,6 +191,10 @@ class BuildCache:
             if file in wanted
         }
 
+    def data_records(self) -> dict[str, tuple[str, str]]:
+        """(key, text) by article id, as `save` was given them."""
+        return {ident: (key, text) for ident, key, text in self.db.execute("SELECT id, key, text FROM data_records")}
+
     def linked_among(self, files: Iterable[str]) -> set[str]:
         """Those of `files` that a saved page may link to."""
         names, found = sorted(files), set()
@@ -207,12 +213,17 @@ class BuildCache:
         meta: dict[str, str],
         targets: Iterable[str] = (),
         all_targets: bool = True,
+        data_records: dict[str, tuple[str, str]] | None = None,
+        gone_data_records: Iterable[str] = (),
     ) -> None:
         """Write what changed in one transaction: all of it or none.
 
         `targets`: files linked to by `pages`; with `all_targets`, by every page there
-        is (they replace the saved ones), else added to them."""
+        is (they replace the saved ones), else added to them. `data_records`: (key, text)
+        by article id, new or changed."""
         with self.db:
+            self.db.executemany("DELETE FROM data_records WHERE id = ?", ((i,) for i in gone_data_records))
+            self.db.executemany("INSERT OR REPLACE INTO data_records VALUES (?, ?, ?)", ((i, k, t) for i, (k, t) in (data_records or {}).items()))
             if all_targets:
                 self.db.execute("DELETE FROM targets")
             self.db.executemany("INSERT OR IGNORE INTO targets VALUES (?)", ((t,) for t in targets))

@@ -15,7 +15,7 @@ from conftest import SITE_YML, Site, article, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import fingerprint, publish
+from sitegen import dataset, fingerprint, publish
 from sitegen.build import SitegenError, build
 from sitegen.cache import BuildCache
 from sitegen.config import load_config
@@ -417,4 +417,15 @@ def test_the_sitemap_is_made_again_only_when_a_listed_date_changes(make_site, mo
     source.write_text(source.read_text(encoding="utf-8").replace("title: ", "updated: 2025-01-01\ntitle: ", 1), encoding="utf-8")
     site.build()
     assert made and "2025-01-01" in (site.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_a_body_edit_makes_only_that_articles_data_record_again(make_site, monkeypatch, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    made = _record_calls(monkeypatch, dataset, "record_text")
+    source = site.root / "content/articles/a4.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nفقرة مضافة تغير عدد الكلمات.\n", encoding="utf-8")
+    site.build()
+    assert [args[2].id for args in made] == ["a4"]
     assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
