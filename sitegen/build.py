@@ -160,11 +160,12 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     in_place = marker.is_file() and marker.read_text() == cache.get("generation") != ""
     known = cache.pages() if in_place else {}
     reuse: dict[str, KnownPage] = {}
+    looked: dict[str, tuple[int, int]] = {}  # size and mtime of each file _standing found in place
     jobs = []
     for page in pages:
         file = urls.output_file(page.path)
         fingerprint = page_fingerprint(site, page, adigests, pdigests)
-        kept = _standing(known, out, file)
+        kept = _standing(known, out, file, looked)
         if kept and kept.fingerprint == fingerprint:
             reuse[file] = kept
         else:
@@ -229,7 +230,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         published: dict[str, CachedPage] = {}  # made this time
         unmade: list[str] = []  # kept from the last build
         for item in publishing_files(config, linked, listed_pages(pages, everything), site, adigests):
-            kept = _standing(known, out, item.file)
+            kept = _standing(known, out, item.file, looked)
             if kept and kept.fingerprint == item.fingerprint:
                 unmade.append(item.file)
             else:
@@ -281,35 +282,37 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             "search_stats": stats_digest(out, search_files) or "",
             "files": json.dumps(sorted(files), ensure_ascii=False),
             "related_key": loaded.related_key, "related": json.dumps(linked.related, ensure_ascii=False),
-            **_vouchers(out, files, inputs, report),
+            # Kept files are left alone in place, so they still are as the plan found them.
+            **_vouchers(out, files, inputs, report, {f: looked[f] for f in (*reuse, *unmade)}),
         },
         ledger.wanted, all_targets, data_records, gone_data_records,
     )  # fmt: skip
     return report
 
 
-def _standing(known: dict[str, KnownPage], out: Path, file: str) -> KnownPage | None:
-    """The last build's record of `file`, while the file is there with the size it had.
+def _standing(known: dict[str, KnownPage], out: Path, file: str, looked: dict[str, tuple[int, int]]) -> KnownPage | None:
+    """The last build's record of `file`, while the file is there with the size it had
+    (its size and mtime go into `looked`).
 
     One damaged since (truncated, say) is compared by its bytes, so it is written again."""
     old = known.get(file)
-    return old if old is not None and _file_size(f"{out}/{file}") == old.size else None
-
-
-def _file_size(path: str) -> int | None:
-    """The size of a regular file (followed through links), or None: one stat, not
-    pathlib's two, for each of the ~40,000 pages a 10,000-article plan looks at."""
-    try:
-        found = os.stat(path)
+    if old is None:
+        return None
+    try:  # one stat, not pathlib's two, for each of the ~40,000 pages of a 10,000-article plan
+        found = os.stat(f"{out}/{file}")
     except OSError:
         return None
-    return found.st_size if stat.S_ISREG(found.st_mode) else None
+    if not stat.S_ISREG(found.st_mode) or found.st_size != old.size:
+        return None
+    looked[file] = (found.st_size, found.st_mtime_ns)
+    return old
 
 
-def _vouchers(out: Path, files: set[str], inputs: str, report: Report) -> dict[str, str]:
+def _vouchers(out: Path, files: set[str], inputs: str, report: Report, looked: dict[str, tuple[int, int]]) -> dict[str, str]:
     """What lets the next build with the same inputs stop at once: those inputs, the
-    size and mtime of every file now in public/, and this build's report."""
-    stats = stats_digest(out, sorted(files))  # in the order "files" is saved in
+    size and mtime of every file now in public/ (`looked`: those known already), and
+    this build's report."""
+    stats = stats_digest(out, sorted(files), looked)  # in the order "files" is saved in
     if stats is None:  # a file went missing since the commit: let the next build look again
         return {"inputs": "", "outputs": ""}
     summary = {k: getattr(report, k) for k in SUMMARY} | {"warnings": [dataclasses.asdict(w) for w in report.warnings]}

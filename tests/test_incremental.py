@@ -429,3 +429,15 @@ def test_a_body_edit_makes_only_that_articles_data_record_again(make_site, monke
     site.build()
     assert [args[2].id for args in made] == ["a4"]
     assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_after_an_edit_the_next_build_is_vouched_for(make_site) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    source = site.root / "content/articles/a1.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nفقرة مضافة.\n", encoding="utf-8")
+    assert not site.build().skipped
+    before = snapshot(site.out)
+    assert site.build().skipped and snapshot(site.out) == before  # kept files' sizes and mtimes, as the plan saw them
+    (site.out / "articles/a3/index.html").touch()  # a kept page, written since
+    assert not site.build().skipped
