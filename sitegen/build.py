@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, CachedPage, digest
+from .cache import BuildCache, CachedPage, KnownPage, digest
 from .config import Config
 from .content.model import Warning_
 from .errors import ContentError, Problem, SitegenError
@@ -125,7 +127,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     # of Jinja, Pagefind, the Markdown parser or the linker (~0.4 s of start-up).
     from tqdm import tqdm
 
-    from . import urls
+    from . import dataset, urls
     from .beside import Beside
     from .emit import Placement, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
@@ -157,15 +159,13 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     marker = out / MARKER
     in_place = marker.is_file() and marker.read_text() == cache.get("generation") != ""
     known = cache.pages() if in_place else {}
-    reuse: dict[str, CachedPage] = {}
+    reuse: dict[str, KnownPage] = {}
+    looked: dict[str, tuple[int, int]] = {}  # size and mtime of each file _standing found in place
     jobs = []
     for page in pages:
         file = urls.output_file(page.path)
         fingerprint = page_fingerprint(site, page, adigests, pdigests)
-        old = known.get(file)
-        # The record stands for the file only while it is there with its size; one damaged
-        # since (truncated, say) is compared by its bytes, so it is written again.
-        kept = old if old is not None and (out / file).is_file() and (out / file).stat().st_size == old.size else None
+        kept = _standing(known, out, file, looked)
         if kept and kept.fingerprint == fingerprint:
             reuse[file] = kept
         else:
@@ -188,6 +188,17 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             # Beside rendering, not after it: indexing mostly waits on Pagefind's processes.
             searching = Beside(index_search, linked, config, placement, site, adigests)
         clock = time.perf_counter()
+        data_records: dict[str, tuple[str, str]] = {}
+        gone_data_records: list[str] = []
+        if any(page.kind == "data" for page, _, _ in jobs) and dataset.single_file(library):
+            # Made here, not where the page is rendered (perhaps a worker), so that
+            # the new ones are saved; the others come from the cache.
+            code = digest(site, Path(dataset.__file__).read_bytes())
+            saved = cache.data_records()
+            texts = dataset.record_texts(config, library, {i: digest(code, i, d) for i, d in adigests.items()}, saved)
+            renderer.record_texts.update((i, text) for i, (_, text) in texts.items())
+            data_records = {i: made for i, made in texts.items() if saved.get(i) != made}
+            gone_data_records = [i for i in saved if i not in texts]
         records: dict[str, CachedPage] = {}
         keep_previous(placement, reuse)
         # A bar on a terminal for long renders; CI and logs get the plain line below.
@@ -216,20 +227,36 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
         report.timings["search"] = time.perf_counter() - clock
 
         everything = reuse | records
-        for rel, data in publishing_files(config, linked, listed_pages(pages, everything)):
-            report.written += place(placement, rel, data)
-            files.add(rel)
+        published: dict[str, CachedPage] = {}  # made this time
+        unmade: list[str] = []  # kept from the last build
+        for item in publishing_files(config, linked, listed_pages(pages, everything), site, adigests):
+            kept = _standing(known, out, item.file, looked)
+            if kept and kept.fingerprint == item.fingerprint:
+                unmade.append(item.file)
+            else:
+                data = item.make()
+                data_digest = digest(data)
+                report.written += place(placement, item.file, data, kept.digest if kept else None, data_digest)
+                published[item.file] = CachedPage(item.fingerprint, data_digest, len(data), (), None)
+        keep_previous(placement, unmade)
+        files.update(published, unmade)
 
+        previous_files = set(json.loads(cache.get("files") or "[]")) if in_place else set()
+        gone = previous_files - files
+        # A kept page's links all landed on the last build's files (that build checked
+        # them, or kept them from one that did), so only a file gone since that some page
+        # linked to can break them; without one, the pages rendered now are all to check.
+        # (Search files come and go with every edit, but no page links to them.)
+        all_targets = not reuse or bool(gone and cache.linked_among(gone))
+        kept_links = cache.page_links(reuse) if reuse and all_targets else {}
         ledger = LinkLedger()
-        for file, record in everything.items():
-            ledger.add(file, record.links)
+        for file in everything:
+            ledger.add(file, records[file].links if file in records else kept_links.get(file, ()))
         problems = ledger.broken(files)
         if problems:
             raise ContentError(problems)
 
         generation = digest(*sorted(f"{f}:{p.digest}" for f, p in everything.items()), search_key, *sorted(files))
-        previous_files = set(json.loads(cache.get("files") or "[]")) if in_place else set()
-        gone = previous_files - files
         clock = time.perf_counter()
         place(placement, MARKER, generation.encode())
         if in_place and not gone and not any(stage.iterdir()):
@@ -249,22 +276,43 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     # Saved after the commit: a build killed in between leaves a cache that no longer
     # vouches for public/ (the marker differs), so the next build renders everything.
     cache.save(
-        loaded.fresh, loaded.gone, records, [f for f in known if f not in everything],
+        loaded.fresh, loaded.gone, records | published, [f for f in known if f not in everything and f not in files],
         {
             "generation": generation, "search": search_key, "search_files": json.dumps(search_files),
             "search_stats": stats_digest(out, search_files) or "",
             "files": json.dumps(sorted(files), ensure_ascii=False),
             "related_key": loaded.related_key, "related": json.dumps(linked.related, ensure_ascii=False),
-            **_vouchers(out, files, inputs, report),
+            # Kept files are left alone in place, so they still are as the plan found them.
+            **_vouchers(out, files, inputs, report, {f: looked[f] for f in (*reuse, *unmade)}),
         },
+        ledger.wanted, all_targets, data_records, gone_data_records,
     )  # fmt: skip
     return report
 
 
-def _vouchers(out: Path, files: set[str], inputs: str, report: Report) -> dict[str, str]:
+def _standing(known: dict[str, KnownPage], out: Path, file: str, looked: dict[str, tuple[int, int]]) -> KnownPage | None:
+    """The last build's record of `file`, while the file is there with the size it had
+    (its size and mtime go into `looked`).
+
+    One damaged since (truncated, say) is compared by its bytes, so it is written again."""
+    old = known.get(file)
+    if old is None:
+        return None
+    try:  # one stat, not pathlib's two, for each of the ~40,000 pages of a 10,000-article plan
+        found = os.stat(f"{out}/{file}")
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode) or found.st_size != old.size:
+        return None
+    looked[file] = (found.st_size, found.st_mtime_ns)
+    return old
+
+
+def _vouchers(out: Path, files: set[str], inputs: str, report: Report, looked: dict[str, tuple[int, int]]) -> dict[str, str]:
     """What lets the next build with the same inputs stop at once: those inputs, the
-    size and mtime of every file now in public/, and this build's report."""
-    stats = stats_digest(out, sorted(files))  # in the order "files" is saved in
+    size and mtime of every file now in public/ (`looked`: those known already), and
+    this build's report."""
+    stats = stats_digest(out, sorted(files), looked)  # in the order "files" is saved in
     if stats is None:  # a file went missing since the commit: let the next build look again
         return {"inputs": "", "outputs": ""}
     summary = {k: getattr(report, k) for k in SUMMARY} | {"warnings": [dataclasses.asdict(w) for w in report.warnings]}

@@ -16,12 +16,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .content.model import Article, RelatedTeaser, Warning_
 
-SCHEMA = 3  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py)
+SCHEMA = 5  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records
 MAGIC = "sitegen-build-cache"
 
 
@@ -95,6 +95,16 @@ class CachedPage:
     modified: dt.datetime | None
 
 
+class KnownPage(NamedTuple):
+    """What a build compares of a page the last one wrote: every page is read each
+    build, so its links (the bulk of a record) stay in the database until asked for."""
+
+    fingerprint: str
+    digest: str
+    size: int
+    modified: dt.datetime | None
+
+
 class BuildCache:
     def __init__(self, path: Path, warn: Callable[[str], None]):
         self.path = path
@@ -130,6 +140,11 @@ class BuildCache:
         with db:
             db.execute("CREATE TABLE articles (source TEXT PRIMARY KEY, hash TEXT, meta TEXT, warnings TEXT, body TEXT)")
             db.execute("CREATE TABLE pages (file TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, size INTEGER, links TEXT, modified TEXT)")
+            # Every file a saved page links to (and perhaps a few no page links to any more):
+            # lets a build tell whether a file it no longer writes breaks a page it kept.
+            db.execute("CREATE TABLE targets (file TEXT PRIMARY KEY)")
+            # Each article's record as the data page shows it (dataset.record_text), under the key it was made for.
+            db.execute("CREATE TABLE data_records (id TEXT PRIMARY KEY, key TEXT, text TEXT)")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [("magic", MAGIC), ("schema", str(SCHEMA)), ("version", __version__), ("generation", "")],
@@ -161,14 +176,33 @@ class BuildCache:
             out[source] = CachedArticle(content_hash, article, notes)
         return out
 
-    def pages(self) -> dict[str, CachedPage]:
+    def pages(self) -> dict[str, KnownPage]:
         out = {}
-        for file, fingerprint, page_digest, size, links, modified in self.db.execute("SELECT * FROM pages"):
-            out[file] = CachedPage(
-                fingerprint, page_digest, size, tuple(tuple(x) for x in json.loads(links)),
-                dt.datetime.fromisoformat(modified) if modified else None,
-            )  # fmt: skip
+        for file, fingerprint, page_digest, size, modified in self.db.execute("SELECT file, fingerprint, digest, size, modified FROM pages"):
+            out[file] = KnownPage(fingerprint, page_digest, size, dt.datetime.fromisoformat(modified) if modified else None)
         return out
+
+    def page_links(self, files: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]:
+        """The internal links saved with each of `files` (as `internal_links` found them)."""
+        wanted = set(files)
+        return {
+            file: tuple(tuple(x) for x in json.loads(links))
+            for file, links in self.db.execute("SELECT file, links FROM pages")
+            if file in wanted
+        }
+
+    def data_records(self) -> dict[str, tuple[str, str]]:
+        """(key, text) by article id, as `save` was given them."""
+        return {ident: (key, text) for ident, key, text in self.db.execute("SELECT id, key, text FROM data_records")}
+
+    def linked_among(self, files: Iterable[str]) -> set[str]:
+        """Those of `files` that a saved page may link to."""
+        names, found = sorted(files), set()
+        for start in range(0, len(names), 500):  # under SQLite's limit on parameters
+            part = names[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(f for (f,) in self.db.execute(f"SELECT file FROM targets WHERE file IN ({marks})", part))
+        return found
 
     def save(
         self,
@@ -177,9 +211,22 @@ class BuildCache:
         pages: dict[str, CachedPage],
         gone_pages: Iterable[str],
         meta: dict[str, str],
+        targets: Iterable[str] = (),
+        all_targets: bool = True,
+        data_records: dict[str, tuple[str, str]] | None = None,
+        gone_data_records: Iterable[str] = (),
     ) -> None:
-        """Write what changed in one transaction: all of it or none."""
+        """Write what changed in one transaction: all of it or none.
+
+        `targets`: files linked to by `pages`; with `all_targets`, by every page there
+        is (they replace the saved ones), else added to them. `data_records`: (key, text)
+        by article id, new or changed."""
         with self.db:
+            self.db.executemany("DELETE FROM data_records WHERE id = ?", ((i,) for i in gone_data_records))
+            self.db.executemany("INSERT OR REPLACE INTO data_records VALUES (?, ?, ?)", ((i, k, t) for i, (k, t) in (data_records or {}).items()))
+            if all_targets:
+                self.db.execute("DELETE FROM targets")
+            self.db.executemany("INSERT OR IGNORE INTO targets VALUES (?)", ((t,) for t in targets))
             self.db.executemany("DELETE FROM articles WHERE source = ?", ((s,) for s in gone_articles))
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",

@@ -3,11 +3,16 @@
 Up to SHARD_SIZE articles: one `data/articles.json` array (urls.DATA). Past it, JSON Lines
 shards `data/articles-0001.jsonl`, … of SHARD_SIZE each, and `articles.json`
 lists them, so no client has to load one huge file.
+
+The single file is indented, which Python's JSON encoder does only in Python:
+slow enough at 10,000 articles that the build keeps each record's text
+(`record_text`) and makes again only those whose article changed.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from . import urls
@@ -42,12 +47,41 @@ def record(config: Config, library: Library, article: Article) -> dict[str, Any]
     }
 
 
-def index_file(config: Config, library: Library) -> bytes:
+def record_text(config: Config, library: Library, article: Article) -> str:
+    """An article's record as an item of the single file's array (one level in)."""
+    text = json.dumps(record(config, library, article), ensure_ascii=False, indent=1)
+    # A JSON string holds no raw line break, so each one here is the layout's own.
+    return " " + text.replace("\n", "\n ")
+
+
+def record_texts(
+    config: Config, library: Library, keys: Mapping[str, str], saved: Mapping[str, tuple[str, str]]
+) -> dict[str, tuple[str, str]]:
+    """(key, record_text) of every article: the saved one where its key still stands, else made now.
+
+    `keys`: by article id, a digest of everything its record shows."""
+    texts = {}
+    for article in library.articles:
+        key, old = keys[article.id], saved.get(article.id)
+        texts[article.id] = old if old is not None and old[0] == key else (key, record_text(config, library, article))
+    return texts
+
+
+def single_file(library: Library) -> bool:
+    """Whether articles.json holds the records themselves (no shards)."""
+    return len(shards(tuple(a.id for a in library.articles))) == 1
+
+
+def index_file(config: Config, library: Library, texts: Mapping[str, str] | None = None) -> bytes:
+    """articles.json; `texts`, by article id, are records already made by record_text."""
     ids = tuple(a.id for a in library.articles)
     parts = shards(ids)
     if len(parts) == 1:
-        items = [record(config, library, library.by_id[i]) for i in ids]
-        return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        if not ids:
+            return b"[]\n"
+        known = texts or {}
+        items = [known.get(i) or record_text(config, library, library.by_id[i]) for i in ids]
+        return ("[\n" + ",\n".join(items) + "\n]\n").encode("utf-8")
     listing = {"count": len(ids), "shards": [{"path": urls.data_shard(n), "count": len(p)} for n, p in enumerate(parts, 1)]}
     return (json.dumps(listing, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

@@ -176,6 +176,9 @@ class Renderer:
         self._shared: dict[tuple[str, str], Markup] = {}
         # An article's page and its three citation files show the same citation.
         self._citations: dict[str, cite.Citation] = {}
+        # Each article's record as the data page holds it, by id, when the build has them
+        # already (dataset.record_texts); the data page makes any that are missing.
+        self.record_texts: dict[str, str] = {}
 
     def entry(self, root: str, ident: str, heading: str = "h3") -> Markup:
         key = (ident, heading)
@@ -337,7 +340,7 @@ class Renderer:
         return Output(page.path, cite.render_format(self.citation(ident), fmt))
 
     def _render_data(self, page: Page) -> Output:
-        return Output(page.path, dataset.index_file(self.config, self.linked.library))
+        return Output(page.path, dataset.index_file(self.config, self.linked.library, self.record_texts))
 
     def _render_data_shard(self, page: Page) -> Output:
         return Output(page.path, dataset.shard_file(self.config, self.linked.library, page.shows))

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
@@ -117,10 +117,10 @@ def _apply(stage: Path, out: Path, delete: list[str], last: str) -> None:
 
 
 
-def stats_digest(out: Path, files: Iterable[str]) -> str | None:
+def stats_digest(out: Path, files: Iterable[str], looked: Mapping[str, tuple[int, int]] | None = None) -> str | None:
     """One digest of the size and mtime of each of `files` in `out`, in the given
     order; None if one is missing. An mtime that moved means the file was written
-    since, even if its size stayed.
+    since, even if its size stayed. `looked`: sizes and mtimes the caller has already.
 
     Each file is looked up from an open descriptor of its folder: resolving
     "articles/<slug>/index.html" from the root every time costs twice as long at
@@ -134,6 +134,9 @@ def stats_digest(out: Path, files: Iterable[str]) -> str | None:
     current, fd = "", root
     try:
         for rel in files:
+            if looked is not None and rel in looked:
+                values.extend(looked[rel])
+                continue
             folder, _, name = rel.rpartition("/")
             if folder != current:
                 if fd != root:

@@ -149,3 +149,18 @@ def test_large_archives_get_sharded_json_lines(make_site, monkeypatch) -> None:
     listing = json.loads(files["data/articles.json"])
     assert listing == {"count": 2, "shards": [{"path": "data/articles-0001.jsonl", "count": 1}, {"path": "data/articles-0002.jsonl", "count": 1}]}
     assert json.loads(files["data/articles-0002.jsonl"])["id"] == "budget"
+
+
+def test_data_file_is_the_indented_json_of_its_records(make_site) -> None:
+    from sitegen import dataset
+    from sitegen.build import load
+    from sitegen.config import load_config
+
+    tricky = 'سطر أول\nسطر "ثانٍ" \\ و\t{ثالث}: [x], }'
+    site = cite_site(make_site).write({"content/articles/tricky.md": article("عنوان\nبسطرين", summary=tricky, date="2023-01-01")})
+    config = load_config(site.root / "site.yml")
+    library = load(config).library
+    expected = json.dumps([dataset.record(config, library, a) for a in library.articles], ensure_ascii=False, indent=1) + "\n"
+    assert dataset.index_file(config, library).decode("utf-8") == expected
+    made = {a.id: dataset.record_text(config, library, a) for a in library.articles[1:]}  # the first one left to make
+    assert dataset.index_file(config, library, made).decode("utf-8") == expected

@@ -15,8 +15,9 @@ from conftest import SITE_YML, Site, article, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import fingerprint
+from sitegen import dataset, fingerprint, publish
 from sitegen.build import SitegenError, build
+from sitegen.cache import BuildCache
 from sitegen.config import load_config
 from sitegen.theme import BUNDLED_THEMES
 
@@ -342,3 +343,101 @@ def test_cache_lives_outside_public_and_can_be_deleted(make_site, tmp_path) -> N
     report = site.build()
     assert report.rendered == report.pages  # nothing vouched for public/, so everything was rendered
     assert snapshot(site.out) == before  # and yet no unchanged file was rewritten
+
+
+def test_a_one_edit_rebuild_checks_only_the_links_it_rendered(make_site, monkeypatch) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    source = site.root / "content/articles/a2.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nفقرة مضافة.\n", encoding="utf-8")
+    monkeypatch.setattr(BuildCache, "page_links", _refuse)  # no file is gone: kept pages' links still land
+    report = site.build()
+    assert 0 < report.rendered < report.pages
+
+
+def test_a_kept_page_linking_to_a_file_gone_since_fails_the_build(make_site) -> None:
+    body = "انظر [الملحق](../../static/extra.txt)."
+    site = make_site(BASE_FILES | {"content/articles/linker.md": article("رابط", body), "static/extra.txt": "ملحق\n"})
+    site.build()
+    before = site.files()
+    (site.root / "static/extra.txt").unlink()
+    with pytest.raises(SitegenError) as failure:
+        site.build()  # articles/linker/ is kept as it was, and its link now lands nowhere
+    assert any(p.where == "articles/linker/index.html" and "static/extra.txt" in p.message for p in failure.value.problems)
+    assert site.files() == before
+
+
+def _record_calls(monkeypatch, module: object, name: str) -> list[tuple]:
+    calls: list[tuple] = []
+    original = getattr(module, name)
+
+    def recording(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recording)
+    return calls
+
+
+def _retitle(site: Site, name: str, title: str) -> None:
+    source = site.root / f"content/articles/{name}.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("title: ", f"title: {title} ", 1), encoding="utf-8")
+
+
+def test_only_the_feeds_listing_an_edited_article_are_made_again(make_site, monkeypatch, tmp_path) -> None:
+    site = make_site(BASE_FILES, site_yml=SITE_YML + "feed_entries: 2\n")
+    site.build()
+    before = snapshot(site.out)
+    feeds = _record_calls(monkeypatch, publish, "atom_feed")
+    _retitle(site, "a1", "معدل")  # by hazem, on iraq and لبنان; among the two newest of hazem and لبنان only
+    site.build()
+    made = {args[2] for args in feeds}
+    assert made == {"authors/hazem/", "topics/لبنان/"}
+    after = snapshot(site.out)
+    assert after["authors/hazem/feed.xml"] != before["authors/hazem/feed.xml"]
+    for kept in ("feed.xml", "topics/iraq/feed.xml", "authors/رشا-الأمير/feed.xml"):
+        assert after[kept] == before[kept]  # same inode and mtime: not even written again
+    feeds.clear()
+    _retitle(site, "a5", "أحدث")  # the newest article: the site's feed lists it
+    site.build()
+    assert "" in {args[2] for args in feeds} and "authors/رشا-الأمير/" not in {args[2] for args in feeds}
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_the_sitemap_is_made_again_only_when_a_listed_date_changes(make_site, monkeypatch, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = snapshot(site.out)
+    made = _record_calls(monkeypatch, publish, "_urlset")
+    _retitle(site, "a1", "معدل")
+    site.build()
+    assert not made and snapshot(site.out)["sitemap.xml"] == before["sitemap.xml"]
+    source = site.root / "content/articles/a1.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("title: ", "updated: 2025-01-01\ntitle: ", 1), encoding="utf-8")
+    site.build()
+    assert made and "2025-01-01" in (site.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_a_body_edit_makes_only_that_articles_data_record_again(make_site, monkeypatch, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    made = _record_calls(monkeypatch, dataset, "record_text")
+    source = site.root / "content/articles/a4.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nفقرة مضافة تغير عدد الكلمات.\n", encoding="utf-8")
+    site.build()
+    assert [args[2].id for args in made] == ["a4"]
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_after_an_edit_the_next_build_is_vouched_for(make_site) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    source = site.root / "content/articles/a1.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nفقرة مضافة.\n", encoding="utf-8")
+    assert not site.build().skipped
+    before = snapshot(site.out)
+    assert site.build().skipped and snapshot(site.out) == before  # kept files' sizes and mtimes, as the plan saw them
+    (site.out / "articles/a3/index.html").touch()  # a kept page, written since
+    assert not site.build().skipped
