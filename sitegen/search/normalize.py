@@ -15,10 +15,9 @@ tests run both over one table of cases, so change them together.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
-from ..arabic import INVISIBLE_RE, strip_tashkeel
+from ..arabic import SILENT_RE, nfc
 
 # Letter folding after tashkeel is gone: one character for one, so positions
 # in the folded word line up with the author's spelling.
@@ -48,14 +47,12 @@ MAX_QUERY_WORDS = 12  # a 2,000-character paste is cut to its first words
 
 def fold(text: str) -> str:
     """The spelling-insensitive form of a text: what both sides compare."""
-    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
-    return strip_tashkeel(text).translate(_FOLD).lower()
+    return SILENT_RE.sub("", nfc(text)).translate(_FOLD).lower()
 
 
 def words(text: str) -> list[str]:
     """Words as written (tashkeel and controls removed), in order."""
-    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
-    return _WORD_RE.findall(strip_tashkeel(text))
+    return _WORD_RE.findall(SILENT_RE.sub("", nfc(text)))
 
 
 def split_clitic(word: str) -> tuple[str, str] | None:
@@ -115,7 +112,7 @@ def query_text(query: str) -> str:
     Tashkeel goes here too: marks are not word characters, so left in they
     would cut a word into letters.
     """
-    text = strip_tashkeel(INVISIBLE_RE.sub("", unicodedata.normalize("NFC", query))).replace("ى", "ي")
+    text = SILENT_RE.sub("", nfc(query)).replace("ى", "ي")
     return " ".join(_WORD_RE.findall(text)[:MAX_QUERY_WORDS])
 
 
