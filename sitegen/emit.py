@@ -19,7 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .cache import CachedPage, digest
-from .parallel import PARALLEL_THRESHOLD, chunks, workers
+from .parallel import chunks, in_process, workers
 from .render import Page, Renderer
 from .urls import output_file
 from .verify import internal_links
@@ -122,7 +122,7 @@ def _adopt(renderer: Renderer, placement: Placement) -> None:
 
 
 def render_pages(renderer: Renderer, placement: Placement, jobs: list[Job]) -> Iterator[Rendered]:
-    if len(jobs) < PARALLEL_THRESHOLD or workers() == 1:
+    if in_process(len(jobs)):
         for job in jobs:
             yield _render_one(renderer, placement, *job)
         return

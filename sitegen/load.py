@@ -19,7 +19,7 @@ from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
 from .library import build_library
 from .link import Linked, link
-from .parallel import PARALLEL_THRESHOLD, chunks, workers
+from .parallel import chunks, in_process, workers
 
 
 @dataclass
@@ -42,7 +42,7 @@ def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[Parsed]:
 
 
 def parse_sources(root: Path, sources: tuple[str, ...], lang: str) -> list[Parsed]:
-    if len(sources) < PARALLEL_THRESHOLD or workers() == 1:
+    if in_process(len(sources)):
         return _parse_chunk((str(root), sources, lang))
     jobs = [(str(root), part, lang) for part in chunks(sources)]
     with ProcessPoolExecutor(workers(), mp_context=get_context("fork")) as pool:

@@ -17,6 +17,11 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def in_process(items: int) -> bool:
+    """Whether this many items are done here rather than spread over workers."""
+    return items < PARALLEL_THRESHOLD or workers() == 1
+
+
 def chunks(items: Sequence[T], per_worker: int = 8) -> list[Sequence[T]]:
     """Several chunks per worker, so one slow chunk does not idle the others."""
     size = max(50, len(items) // (workers() * per_worker))

@@ -37,7 +37,7 @@ from multiprocessing import get_context
 from typing import Any, TypeVar
 
 from .content.model import Article, Library
-from .parallel import PARALLEL_THRESHOLD, chunks, workers
+from .parallel import chunks, in_process, workers
 from .terms import unpack_counts
 
 T = TypeVar("T")
@@ -114,7 +114,7 @@ def _spread(work: Callable[[Any, Sequence[int]], T], shared: Any, ranks: range) 
     """`work(shared, part)` for consecutive parts of `ranks`, in order: over
     forked workers when there is enough work, else one part in this process.
     Workers inherit `shared` by forking, so only ranges and results are pickled."""
-    if len(ranks) < PARALLEL_THRESHOLD or workers() == 1:
+    if in_process(len(ranks)):
         return [work(shared, ranks)]
     with ProcessPoolExecutor(workers(), mp_context=get_context("fork"), initializer=_adopt, initargs=(work, shared)) as pool:
         return list(pool.map(_work_inherited, chunks(ranks)))
