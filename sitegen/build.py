@@ -46,11 +46,8 @@ class Report:
     unchanged: bool = False  # nothing to do: public/ was left exactly as it was
     skipped: bool = False  # the inputs and public/ matched the last build: nothing was loaded, rendered or indexed
     warnings: list[Warning_] = field(default_factory=list)
-    # Seconds per stage; when search runs beside rendering (small rebuilds), "search"
-    # is only what the build waited for it after that (its own times: search.timings).
     timings: dict[str, float] = field(default_factory=dict)
     search: SearchReport | None = None
-    search_beside: bool = False  # indexed beside rendering, in a process of its own
 
 
 def default_cache_dir(config: Config) -> Path:
@@ -129,8 +126,6 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     from tqdm import tqdm
 
     from . import dataset, urls
-    from .beside import Beside
-    from .parallel import in_process
     from .emit import Placement, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
     from .load import load_site
@@ -184,14 +179,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     placement = Placement(stage, out, in_place)
-    searching: Beside[SearchReport] | None = None
     try:
-        if not search_same and in_process(len(jobs)):
-            # Beside rendering when this process renders alone (an edit): indexing mostly
-            # waits on Pagefind's processes. When render workers take every core, Pagefind
-            # beside them cost a fifth more CPU at 10,000 articles than one after the other.
-            searching = Beside(index_search, linked, config, placement, site, adigests)
-            report.search_beside = True
         clock = time.perf_counter()
         data_records: dict[str, tuple[str, str]] = {}
         gone_data_records: list[str] = []
@@ -225,7 +213,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             search_files = json.loads(cache.get("search_files") or "[]")
             keep_previous(placement, search_files)
         else:
-            report.search = searching.result() if searching else index_search(linked, config, placement, site, adigests)
+            report.search = index_search(linked, config, placement, site, adigests)
             search_files = list(report.search.files)
         files.update(search_files)
         report.timings["search"] = time.perf_counter() - clock
@@ -273,8 +261,6 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
                 swap_in(stage, out)
         report.timings["commit"] = time.perf_counter() - clock
     except BaseException:
-        if searching is not None:
-            searching.cancel()
         shutil.rmtree(stage, ignore_errors=True)
         raise
     # Saved after the commit: a build killed in between leaves a cache that no longer

@@ -40,7 +40,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(
             f"search: {found.records} articles in {found.shards} shard(s), {found.shards - len(found.reused)} indexed, "
             f"{len(found.reused)} kept; {found.timings['pagefind']:.2f}s"
-            + (" beside rendering (the search time above is what was left after it)" if report.search_beside else "")
         )
     elif not report.skipped:
         print("search: no article it shows changed; the index was kept as it was")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import time
 from pathlib import Path
 
 import cbor2
@@ -44,26 +43,10 @@ def _write(folder: Path, stem: str, suffix: str, value: object, digits: int) -> 
     return name
 
 
-def _entry(path: Path, patience: float = 10.0) -> dict:
-    """The bundle's entry file, once Pagefind has finished writing it.
-
-    Under load it was once found empty just after Pagefind answered that its
-    files were written; a short wait, not a failed build, is the answer to that.
-    """
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
 def canonicalise(folder: Path) -> None:
     """Rewrite one Pagefind bundle (a shard's folder) in sorted order, in place."""
     entry_path = folder / ENTRY
-    entry = _entry(entry_path)
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language, info in entry["languages"].items():
         meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
         meta = _read(meta_path)
