@@ -145,7 +145,7 @@ def test_workers_give_the_same_lists_as_one_process(monkeypatch) -> None:
         topics[ident] = (f"t{n % 11}", f"t{n % 4}")
     library = Library(articles=tuple(articles), article_authors=authors, article_topics=topics)
     alone = related(library)
-    monkeypatch.setattr(sitegen.related, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(sitegen.related, "in_process", lambda _items: False)
     monkeypatch.setattr(sitegen.related, "workers", lambda: 2)
     spread = related(library)  # three chunks of 50 over two workers
     assert spread == alone
