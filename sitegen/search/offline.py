@@ -19,9 +19,12 @@ The index is a pure function of the records: two builds write the same bytes.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import operator
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Sequence
 
 from ..terms import unpack_counts
@@ -57,6 +60,8 @@ def _b36_long(n: int) -> str:
 
 # Gaps and weights are nearly all small: a table lookup, not a division loop, for each.
 _SHORT = [_b36_long(n) for n in range(BASE**3)]
+# A weight's suffix: none for 1, the common case, else "." and the weight.
+_SUFFIX = ["", "", *(f".{_SHORT[n]}" for n in range(2, BASE**2))]
 
 
 def _b36(n: int) -> str:
@@ -66,12 +71,23 @@ def _b36(n: int) -> str:
 def encode_postings(postings: Sequence[int]) -> str:
     """Ascending docs with their weights, flat (doc, weight, doc, weight, …), as
     "gap[.weight],…" in base 36; weight 1 omitted."""
-    docs = postings[0::2]
-    gaps = [doc - last for doc, last in zip(docs, [0, *docs[:-1]])]
-    b36 = _b36
-    return ",".join(
-        b36(gap) if weight == 1 else f"{b36(gap)}.{b36(weight)}" for gap, weight in zip(gaps, postings[1::2])
-    )
+    docs, weights = postings[0::2], postings[1::2]
+    gaps = list(map(operator.sub, docs, itertools.chain((0,), docs)))
+    # An archive has millions of postings: these maps run at C speed, and only a
+    # gap or weight beyond the tables takes the slow path.
+    short = _SHORT.__getitem__ if max(gaps) < len(_SHORT) else _b36
+    suffix = _SUFFIX.__getitem__ if max(weights) < len(_SUFFIX) else _suffix
+    return ",".join(map(str.__add__, map(short, gaps), map(suffix, weights)))
+
+
+def _suffix(weight: int) -> str:
+    return "" if weight == 1 else f".{_b36(weight)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_keys(authors: tuple[str, ...]) -> Counter[str]:
+    """The keys of a byline's names: an archive repeats its bylines, so each is keyed once."""
+    return key_counts(words(" ".join(authors)))
 
 
 def _weights(record: Record) -> list[tuple[int, list[str]]]:
@@ -80,15 +96,19 @@ def _weights(record: Record) -> list[tuple[int, list[str]]]:
     groups = unpack_counts(record.keys)
     if not record.authors:
         return groups
-    named = key_counts(words(" ".join(record.authors)))
-    merged: dict[int, list[str]] = {}
-    for weight, keys in groups:
-        for k in keys:
-            w = weight + named.pop(k, 0)
-            merged.setdefault(w, []).append(k)
-    for k, n in named.items():
-        merged.setdefault(n, []).append(k)
-    return list(merged.items())
+    named = _name_keys(record.authors)
+    # A substring test first: most of a name's keys are no word of the text, and need no search.
+    inside = [k for k in named if k in record.keys]
+    extra = [(n, [k]) for k, n in named.items() if k not in inside]
+    if inside:
+        found: dict[str, int] = {}
+        for i, (weight, keys) in enumerate(groups):
+            hits = [k for k in inside if k in keys]
+            if hits:
+                groups[i] = (weight, [k for k in keys if k not in hits])
+                found.update((k, weight) for k in hits)
+        extra += [(found.get(k, 0) + named[k], [k]) for k in inside]
+    return groups + extra
 
 
 def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
@@ -104,8 +124,8 @@ def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
     ordered = sorted(records, key=lambda r: (r.sort, r.url))
     for doc, record in enumerate(ordered):
         for weight, keys in _weights(record):
-            for term in keys:
-                postings[term].extend((doc, weight))
+            # Millions of postings: appended by C-level maps, not a Python loop per key.
+            deque(map(array.extend, map(postings.__getitem__, keys), itertools.repeat((doc, weight))), maxlen=0)
         years.append(record.year)
         order.append(doc if record.year else -1)  # date order; undated are shown last
         by_author.append(".".join(_b36(authors.setdefault(a, len(authors))) for a in record.authors))
