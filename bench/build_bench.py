@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
 
 CACHE_DIR_NAME = ".sitegen-cache"
+TRASH = ".bench-trash"
 # Reading smaps_rollup costs ~10 ms per process at 10,000 articles; at 0.5 s
 # the sampler takes a few percent of one core instead of a sixth of it.
 SAMPLE_SECONDS = 0.5
@@ -87,13 +88,29 @@ def find_sitegen(explicit: str | None) -> str:
 
 
 def clean_build_state(out: Path, corpus: Path) -> None:
-    """Remove everything a build leaves, so the next one is a true full build."""
-    shutil.rmtree(out, ignore_errors=True)
-    # Staging and swapped-out copies live beside the output during a build.
-    for leftover in out.parent.glob(f"*{out.name}.*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for place in (corpus, out.parent):
-        shutil.rmtree(place / CACHE_DIR_NAME, ignore_errors=True)
+    """Set aside everything a build leaves, so the next one is a true full build.
+
+    Set aside, not deleted: after tens of thousands of files are deleted, ext4
+    skips each recently freed inode one by one as it allocates new ones (seen
+    here with perf: `recently_deleted` under `__ext4_new_inode`), so a build
+    right after a deletion spent up to ten times longer creating its files, in
+    the kernel. `empty_trash` deletes it all once the timing is over."""
+    moved = [out, *out.parent.glob(f"*{out.name}.*")]  # staging and swapped-out copies live beside the output
+    for path in moved + [place / CACHE_DIR_NAME for place in (corpus, out.parent)]:
+        set_aside(path, out.parent)
+
+
+def set_aside(path: Path, workdir: Path) -> None:
+    """Move `path`, if it exists, into `workdir`'s trash folder (see clean_build_state)."""
+    if path.exists():
+        trash = workdir / TRASH
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
+
+
+def empty_trash(workdir: Path) -> None:
+    """Delete what was set aside in `workdir`: call it after the last timed build."""
+    shutil.rmtree(workdir / TRASH, ignore_errors=True)
 
 
 def _children(pid: int) -> list[int]:
@@ -257,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         clean_build_state(out, corpus)
         profile_build(command, corpus, args.profile)
+        empty_trash(workdir)
         return 0
 
     full: list[Run] = []
@@ -282,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
           f"the first no-op rebuild rewrote {rewritten} files (mtime changed or new)")
     print(f"last lines of sitegen's output, full build:\n{tail(full[0].output)}")
     print(f"no-op rebuild:\n{tail(noop[0].output)}")
+    empty_trash(workdir)
     return 0
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_bench import Run, clean_build_state, describe, ensure_corpus, find_sitegen, run_build  # noqa: E402
+from build_bench import Run, clean_build_state, describe, empty_trash, ensure_corpus, find_sitegen, run_build, set_aside  # noqa: E402
 
 HUGO_CONFIG = """\
 baseURL = "https://example.org/"
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     hugo_out = workdir / f"hugo-public-{args.articles}"
     hugo_runs, pagefind_runs = [], []
     for _ in range(args.runs):
-        shutil.rmtree(hugo_out, ignore_errors=True)
+        set_aside(hugo_out, workdir)  # as sitegen's output is: a deletion slows the next build's file creation
         hugo_runs.append(run_build([hugo, "--quiet", "--destination", str(hugo_out)], site))
         pagefind_runs.append(run_build([sys.executable, "-m", "pagefind", "--site", str(hugo_out)], site))
     print(f"\n{args.articles} articles, {args.runs} runs each: median / min / max")
@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nsitegen full / (hugo + pagefind): wall {median(full) / peers:.2f}, cpu {median(full, 'cpu') / peers_cpu:.2f}")
     print(f"sitegen no-op / hugo full: wall {median(noop) / median(hugo_runs):.2f}")
     print(f"sitegen one edit / hugo full: wall {median(edited) / median(hugo_runs):.2f}")
+    empty_trash(workdir)
     return 0
 
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from browser_support import ARGS, CHROMIUM, serve  # noqa: E402
-from build_bench import Run, clean_build_state, describe, ensure_corpus, find_sitegen, load, run_build  # noqa: E402
+from build_bench import Run, clean_build_state, describe, empty_trash, ensure_corpus, find_sitegen, load, run_build  # noqa: E402
 
 QUERY = "الكاظمي"  # a name the generated text (from the Daraj sample) repeats
 
@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     print("last lines of sitegen's output (full build):\n" + "\n".join(full[-1].output.strip().splitlines()[-3:]))
     print("\nbrowser spot-check:")
     failures = spot_check(out)
+    empty_trash(workdir)
     print("all checks passed" if not failures else f"{len(failures)} check(s) failed")
     return 1 if failures else 0
 
