@@ -28,7 +28,7 @@ from .write import clean_stale, commit_in_place, recover, staging_dir, stats_dig
 
 if TYPE_CHECKING:
     from .link import Linked
-    from .search import SearchReport
+    from .search.stage import SearchReport
 
 MARKER = ".sitegen-build"  # names the build that wrote public/, so the cache can vouch for it
 
@@ -131,7 +131,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     from .load import load_site
     from .publish import listed_pages, publishing_files
     from .render import Renderer
-    from .search import index_search
+    from .search.stage import start_search
     from .theme import static_dirs
     from .verify import LinkLedger
 
@@ -179,7 +179,10 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     placement = Placement(stage, out, in_place)
+    searching = None
     try:
+        # Started now, it indexes (in processes of its own, for a large index) while the pages render.
+        searching = None if search_same else start_search(linked, config, placement, site, adigests)
         clock = time.perf_counter()
         data_records: dict[str, tuple[str, str]] = {}
         gone_data_records: list[str] = []
@@ -213,7 +216,8 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
             search_files = json.loads(cache.get("search_files") or "[]")
             keep_previous(placement, search_files)
         else:
-            report.search = index_search(linked, config, placement, site, adigests)
+            assert searching is not None
+            report.search, searching = searching.finish(), None
             search_files = list(report.search.files)
         files.update(search_files)
         report.timings["search"] = time.perf_counter() - clock
@@ -261,6 +265,8 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
                 swap_in(stage, out)
         report.timings["commit"] = time.perf_counter() - clock
     except BaseException:
+        if searching is not None:
+            searching.cancel()
         shutil.rmtree(stage, ignore_errors=True)
         raise
     # Saved after the commit: a build killed in between leaves a cache that no longer

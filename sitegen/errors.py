@@ -35,5 +35,9 @@ class ConfigError(SitegenError):
     """site.yml is missing, malformed, or holds unknown or mistyped keys."""
 
 
+class SearchError(SitegenError):
+    """The search index could not be written."""
+
+
 class ContentError(SitegenError):
     """An article, author or topic file cannot be used as it is."""

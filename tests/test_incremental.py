@@ -76,7 +76,7 @@ def test_noop_rebuild_stops_before_loading_or_rendering(make_site, monkeypatch) 
     assert first.warnings  # an unknown front matter key is only warned about: the no-op build says it again
     monkeypatch.setattr("sitegen.load.load_site", _refuse)
     monkeypatch.setattr("sitegen.render.Renderer.render_page", _refuse)
-    monkeypatch.setattr("sitegen.search.index_search", _refuse)
+    monkeypatch.setattr("sitegen.search.stage.start_search", _refuse)
     again = site.build()
     assert again.skipped and again.warnings == first.warnings
 

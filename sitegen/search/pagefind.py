@@ -24,20 +24,34 @@ import asyncio
 import base64
 import hashlib
 import json
-from importlib.metadata import version
-from concurrent.futures import ThreadPoolExecutor
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
+from ..errors import Problem, SearchError
 from .canonical import canonicalise
-from .records import Record
-from .shards import Shard
+
+if TYPE_CHECKING:  # not imported at run time: the indexer program loads this module, and needs neither
+    from .records import Record
+    from .shards import Shard
 
 BATCH = 64  # records in flight at once: keeps the service's pipe busy, memory flat
+# From this many records to index, a separate indexer program (indexer.py) does it
+# while the build renders; fewer are indexed in the build's own process, after
+# rendering, since starting another Python costs more than such an index.
+BESIDE_FROM = 400
+INDEXER = [sys.executable, "-m", "sitegen.search.indexer"]  # its jobs file is added
 
 
 def hidden(value: object) -> str:
@@ -135,9 +149,12 @@ async def _index_one(service: _Service, fields: list[dict], language: str, outpu
     await index.delete_index()
 
 
-async def _index_all(jobs: list[tuple[list[dict], Path]], language: str, services: int) -> None:
+Job = tuple[Callable[[], list[dict]], Path]  # (the records' fields, read when indexed; the shard's folder)
+
+
+async def index_all(jobs: Sequence[Job], language: str, services: int) -> None:
     """Index every job; `services` Pagefind processes at once, each taking the next job when free."""
-    queue: asyncio.Queue[tuple[list[dict], Path]] = asyncio.Queue()
+    queue: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
 
@@ -146,7 +163,7 @@ async def _index_all(jobs: list[tuple[list[dict], Path]], language: str, service
         try:
             while not queue.empty():
                 fields, output = queue.get_nowait()
-                await _index_one(service, fields, language, output)
+                await _index_one(service, fields(), language, output)
         finally:
             await service.close()
 
@@ -168,31 +185,96 @@ def _run(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
 def write_shards(
     shards: Sequence[Shard], keys: Mapping[str, str], language: str, output: Path, previous: Path | None, services: int
 ) -> tuple[list[str], dict[str, list[str]]]:
-    """Index each shard into output/<name>/ (the pagefind/ folder).
+    """`start_shards` and wait for them."""
+    return start_shards(shards, keys, language, output, previous, services).finish()
 
-    Returns the names of the shards reused, and every shard's files (paths
-    inside its folder). `keys` are the shards' keys (shard_key) by name. A
-    shard whose key is the previous build's same shard's is not indexed again:
-    its files are the previous ones. That keeps rebuilds byte-identical
-    (Pagefind writes its filter and meta files in hash-map order: Pagefind
-    issue #638) and is what makes re-indexing an edit cost one shard, not the
-    archive.
+
+def start_shards(
+    shards: Sequence[Shard], keys: Mapping[str, str], language: str, output: Path, previous: Path | None, services: int
+) -> PendingShards:
+    """Start indexing each shard into output/<name>/ (the pagefind/ folder).
+
+    `keys` are the shards' keys (shard_key) by name. A shard whose key is the
+    previous build's same shard's is not indexed again: its files are the
+    previous ones. That keeps rebuilds byte-identical (Pagefind writes its
+    filter and meta files in hash-map order: Pagefind issue #638) and is what
+    makes re-indexing an edit cost one shard, not the archive.
     """
     reused: list[str] = []
     files: dict[str, list[str]] = {}
-    jobs: list[tuple[list[dict], Path]] = []
+    todo: list[Shard] = []
     for shard in shards:
         kept = _intact(previous / shard.name, keys[shard.name]) if previous is not None else None
         if kept is not None:
             reused.append(shard.name)
             files[shard.name] = kept
         else:
-            jobs.append(([record_fields(r) for r in shard.records], output / shard.name))
-    if jobs:
-        _run(lambda: _index_all(jobs, language, services))
-    for _, folder in jobs:
-        canonicalise(folder)
-        written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-        (folder / DIGEST_FILE).write_text("\n".join([keys[folder.name], *written]) + "\n", encoding="utf-8")
-        files[folder.name] = [*written, DIGEST_FILE]
-    return reused, files
+            todo.append(shard)
+    pending = PendingShards(keys, reused, files, [output / s.name for s in todo])
+    if sum(len(s.records) for s in todo) >= BESIDE_FROM:
+        pending.spawn(todo, language, services)
+    elif todo:
+        jobs = [(lambda fields=[record_fields(r) for r in s.records]: fields, output / s.name) for s in todo]
+        pending.work = lambda: _run(lambda: index_all(jobs, language, services))
+    return pending
+
+
+class PendingShards:
+    """Shards being indexed: `finish` waits for them and returns what `write_shards`
+    does; `cancel` stops them (the build failed)."""
+
+    def __init__(self, keys: Mapping[str, str], reused: list[str], files: dict[str, list[str]], folders: list[Path]) -> None:
+        self.keys, self.reused, self.files, self.folders = keys, reused, files, folders
+        self.work: Callable[[], None] | None = None  # indexing still to do in this process, at `finish`
+        self._process: subprocess.Popen[bytes] | None = None
+        self._scratch: Path | None = None
+
+    def spawn(self, shards: Sequence[Shard], language: str, services: int) -> None:
+        """Start the indexer program (indexer.py) on `shards`, one records file each."""
+        self._scratch = Path(tempfile.mkdtemp(prefix="sitegen-index-"))
+        jobs = []
+        for n, (shard, folder) in enumerate(zip(shards, self.folders)):
+            records = self._scratch / f"{n}.jsonl"
+            with records.open("w", encoding="utf-8") as out:
+                out.writelines(json.dumps(record_fields(r), ensure_ascii=False) + "\n" for r in shard.records)
+            jobs.append([str(records), str(folder)])
+        spec = self._scratch / "jobs.json"
+        spec.write_text(json.dumps({"language": language, "services": services, "parent": os.getpid(), "jobs": jobs}), encoding="utf-8")
+        with (self._scratch / "stderr").open("wb") as errors:
+            # A session of its own, so that cancelling ends it and its Pagefind processes together.
+            self._process = subprocess.Popen(
+                [*INDEXER, str(spec)],
+                stdin=subprocess.DEVNULL, stdout=errors, stderr=errors, start_new_session=True,
+            )  # fmt: skip
+
+    def finish(self) -> tuple[list[str], dict[str, list[str]]]:
+        try:
+            if self.work is not None:
+                self.work()
+            if self._process is not None:
+                if self._process.wait() != 0:
+                    raise SearchError(Problem("search index", f"Pagefind's indexer failed: {self._errors()}", "build again; if it fails the same way, report this message"))
+        finally:
+            self._clean()
+        for folder in self.folders:
+            canonicalise(folder)
+            written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+            (folder / DIGEST_FILE).write_text("\n".join([self.keys[folder.name], *written]) + "\n", encoding="utf-8")
+            self.files[folder.name] = [*written, DIGEST_FILE]
+        return self.reused, self.files
+
+    def cancel(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        self._clean()
+
+    def _errors(self) -> str:
+        assert self._scratch is not None
+        text = (self._scratch / "stderr").read_text(encoding="utf-8", errors="replace").strip()
+        return text.splitlines()[-1] if text else f"exit status {self._process.returncode if self._process else '?'}"
+
+    def _clean(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None

@@ -1,0 +1,62 @@
+"""The Pagefind indexer as a program of its own: `python -m sitegen.search.indexer JOBS`.
+
+The build starts it as soon as the records are known and renders the pages
+while it runs, instead of indexing after rendering. It is a new program, not
+a fork of the build: forking a process that runs threads (the asyncio client)
+copies their locks mid-use, and a forked indexer failed now and then in
+exactly that way. Records travel in files, one JSON line each, so the build
+keeps no pipe open to it and its workers inherit none.
+
+JOBS is a JSON file: {"language", "services", "jobs": [[records file, output folder], ...]}.
+Exit status 0 when every shard was written; otherwise the error is on stderr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from .pagefind import index_all
+
+WATCH_SECONDS = 1.0  # how often it checks that the build that started it is still there
+
+
+def read_fields(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+async def _watch(parent: int) -> None:
+    """End this process group (it and its Pagefind processes) once the build is gone:
+    a build killed mid-way must not leave an indexer writing into its staging folder."""
+    while True:
+        await asyncio.sleep(WATCH_SECONDS)
+        if os.getppid() != parent:
+            os.killpg(0, signal.SIGKILL)
+
+
+async def _main(spec: dict, parent: int) -> None:
+    watcher = asyncio.create_task(_watch(parent))
+    jobs = [(lambda p=Path(records): read_fields(p), Path(output)) for records, output in spec["jobs"]]
+    try:
+        await index_all(jobs, spec["language"], spec["services"])
+    finally:
+        watcher.cancel()
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    try:
+        asyncio.run(_main(spec, int(spec["parent"])))
+    except Exception as exc:  # reported to the build, which names it in its error
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
