@@ -119,7 +119,7 @@ class _Service(PagefindService):
     async def _wait_for_responses(self) -> None:
         assert self._backend.stdout is not None
         while True:
-            raw = await self._backend.stdout.readuntil(b",")
+            raw = await _read_answer(self._backend.stdout)
             answer = json.loads(base64.b64decode(raw[:-1]))
             if not answer:
                 continue
@@ -136,6 +136,17 @@ class _Service(PagefindService):
                 future.set_result(payload)
 
 
+async def _read_answer(stream: asyncio.StreamReader) -> bytes:
+    """One answer up to its comma, however long: the index's files come as one
+    answer of megabytes, past the stream's buffer limit."""
+    parts = []
+    while True:
+        try:
+            return b"".join([*parts, await stream.readuntil(b",")])
+        except asyncio.LimitOverrunError as past:
+            parts.append(await stream.readexactly(past.consumed))
+
+
 async def _index_one(service: _Service, fields: list[dict], language: str, output: Path) -> None:
     index: PagefindIndex = await service.create_index({"output_path": str(output)})
     pending = []
@@ -145,7 +156,13 @@ async def _index_one(service: _Service, fields: list[dict], language: str, outpu
             await asyncio.gather(*pending)
             pending = []
     await asyncio.gather(*pending)
-    await index.write_files(str(output))
+    # The files are asked for and written here, not by Pagefind's write_files: Pagefind
+    # 1.5 answers that one before its last writes are done (tokio files dropped
+    # unflushed), so a file could be read empty, or lost when the service was closed.
+    for file in await index.get_files():
+        path = output / Path(file["path"]).relative_to(output) if Path(file["path"]).is_absolute() else output / file["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file["content"])
     await index.delete_index()
 
 
