@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
 from conftest import article
 
 import sitegen.related
@@ -14,6 +15,7 @@ from sitegen.config import load_config
 from sitegen.content.model import Article, Library
 from sitegen.load import load_site
 from sitegen.related import related
+from sitegen.search.prepare import prepare
 from sitegen.terms import Terms, article_terms, pack_counts, unpack_counts
 
 FILLER = "نص محايد عن موضوع عام {n} بكلمات مختلفة {n}"
@@ -113,6 +115,22 @@ def test_term_counts_pack_into_one_string_and_back() -> None:
 def test_an_article_is_compared_by_its_title_summary_and_body_terms() -> None:
     terms = {t: n for n, same in unpack_counts(article_terms("النفط", "أسعار النفط", "<p>تراجعت أسعار النفط &amp; الغاز</p>")) for t in same}
     assert terms == {"نفط": 3 + 3 + 1, "اسعار": 3 + 1, "تراجعت": 1, "غاز": 1}  # title and summary words count 3 times
+
+
+@pytest.mark.parametrize(
+    "body_html",
+    [
+        "<p>تراجعت أسعار النفط &amp; الغاز</p>",
+        "<p>قال &quot;الوزير&quot; إن &lt;النفط&gt; تراجع</p>",  # entities: spaces for terms, characters for search
+        "<p>" + "النفط " * 700 + "</p>",  # the opening ends inside a word
+        "<p>" + "<i>ن</i> " * 555 + '<a href="x">الغاز</a> والحكومة</p>',  # a tag cut where the opening's HTML ends
+        "<p>" + "الغاز " * 416 + "ا\u064eلنفط</p>",  # tashkeel where the opening ends
+        "<p>" + "الغاز " * 400 + "&#1604;لحكومة</p>",  # an entity for a letter
+    ],
+)
+def test_search_preparation_gives_an_articles_terms(body_html: str) -> None:
+    # prepare splits the body's words once for search and relating; the result must not depend on that.
+    assert prepare("النفط", "أسعار النفط", body_html).terms == article_terms("النفط", "أسعار النفط", body_html)
 
 
 def test_cached_articles_keep_their_terms(make_site) -> None:

@@ -29,13 +29,17 @@ def split_front_matter(text: str, source: str) -> Split:
                 "start the file with a line `---`, then `title: ...`, then a closing `---`",
             )
         )
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    # Line by line up to the closing fence only: the body is most of the file.
+    end = _line_end(text, 0)
+    if text[:end].rstrip() != FENCE:
         raise ContentError(Problem(f"{source}:1", "the first line must be exactly `---`", "put the first key on its own line"))
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in (FENCE, "..."):
-            meta_text = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
+    meta_start = start = end + 1
+    index = 1
+    while start <= len(text):
+        end = _line_end(text, start)
+        if text[start:end].rstrip() in (FENCE, "..."):
+            meta_text = text[meta_start : max(start - 1, meta_start)]
+            body = text[end + 1 :]
             meta = load_yaml(meta_text, source, first_line=2, what="front matter") if meta_text.strip() else {}
             if meta is None:
                 meta = {}
@@ -44,6 +48,13 @@ def split_front_matter(text: str, source: str) -> Split:
                     Problem(f"{source}:2", "front matter must be a mapping of keys", "write `title: ...` style lines")
                 )
             return Split(meta, meta_text, body, index + 2)
+        start, index = end + 1, index + 1
     raise ContentError(
         Problem(f"{source}:1", "front matter is never closed", "add a line `---` after the last front matter key")
     )
+
+
+def _line_end(text: str, start: int) -> int:
+    """Where the line starting at `start` ends: its newline, or the text's end."""
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end

@@ -10,7 +10,6 @@ from typing import Any
 from ..arabic import clean_text, slugify
 from ..errors import ContentError, Problem
 from ..search.prepare import prepare
-from ..terms import article_terms
 from ..yamlio import key_lines
 from .frontmatter import split_front_matter
 from .markdown import render_markdown
@@ -119,7 +118,7 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
         refs=refs,
         ref_lines=tuple(ref_lines.items()),
         words=len(body.split()),
-        terms=article_terms(title, texts["summary"], body_html),
+        terms=search.terms,
         search_text=search.text,
         search_keys=search.keys,
         search_forms=search.forms,

@@ -15,7 +15,7 @@ tests run both over one table of cases, so change them together.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..arabic import SILENT_RE, nfc
 
@@ -27,6 +27,7 @@ _FOLD = str.maketrans(
 )
 # A word is a run of letters and digits of any script (JS: [\p{L}\p{N}]+).
 _WORD_RE = re.compile(r"[^\W_]+")
+_WORD_OR_UNDERSCORES_RE = re.compile(r"\w+")  # the same words in a text with no "_", found faster
 
 # Rules on the folded word, decided by tests (tests/test_search_normalize.py):
 # 1. The article after a conjunction and/or preposition: و/ف + ب/ك/ل + ال + X,
@@ -52,7 +53,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Words as written (tashkeel and controls removed), in order."""
-    return _WORD_RE.findall(SILENT_RE.sub("", nfc(text)))
+    text = SILENT_RE.sub("", nfc(text))
+    return (_WORD_RE if "_" in text else _WORD_OR_UNDERSCORES_RE).findall(text)
 
 
 def split_clitic(word: str) -> tuple[str, str] | None:
@@ -79,31 +81,36 @@ def key(word: str) -> str:
     return folded if split is None else split[1]
 
 
-def clitic_forms(text: str, memo: dict[str, tuple[str, str] | None] | None = None) -> list[str]:
-    """Split forms Pagefind does not find by itself, once each, in first-seen order.
+def clitic_form(word: str) -> str:
+    """The form Pagefind misses of one tashkeel-free word, or "" when it misses none.
 
     ال/بال/كال/لل alone Pagefind handles; everything else a rule splits is
     given back as the bare word, or with ال where the article was there.
-    `memo` (word -> split) may be shared across calls: an archive repeats words.
     """
-    return forms_of_words(words(text), memo)
+    split = split_clitic(word)
+    if split is None:
+        return ""
+    prefix, rest = split
+    bare = prefix.translate(_FOLD)
+    if bare in ("ال", "بال", "كال", "لل"):
+        return ""
+    return ("ال" + rest) if bare.endswith(("ال", "لل")) else rest
 
 
-def forms_of_words(found: Iterable[str], memo: dict[str, tuple[str, str] | None] | None = None) -> list[str]:
-    """`clitic_forms` of words already split from a text (`words`)."""
-    memo = {} if memo is None else memo
-    seen: dict[str, None] = {}
-    for word in dict.fromkeys(found):  # each distinct word once; first-seen order is kept
-        split = memo[word] if word in memo else memo.setdefault(word, split_clitic(word))
-        if split is None:
-            continue
-        prefix, rest = split
-        bare = prefix.translate(_FOLD)
-        if bare in ("ال", "بال", "كال", "لل"):
-            continue
-        form = ("ال" + rest) if bare.endswith(("ال", "لل")) else rest
-        seen.setdefault(form, None)
-    return list(seen)
+def clitic_forms(text: str) -> list[str]:
+    """Split forms Pagefind does not find by itself (`clitic_form`), once each, in first-seen order."""
+    return forms_of_words(words(text))
+
+
+def forms_of_words(found: Iterable[str], form: Callable[[str], str] = clitic_form) -> list[str]:
+    """`clitic_forms` of words already split from a text (`words`).
+
+    `form` may be a memo of `clitic_form` shared across calls, as an archive
+    repeats words: then every word is looked up at C speed, with no Python per word.
+    """
+    forms = dict.fromkeys(map(form, found))  # keeps first-seen order
+    forms.pop("", None)
+    return list(forms)
 
 
 def query_text(query: str) -> str:
