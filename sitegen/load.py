@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import __version__
 from .cache import BuildCache, CachedArticle, digest
 from .config import Config
 from .content.discover import Sources, discover
@@ -19,6 +18,7 @@ from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
 from .library import build_library
 from .link import Linked, link
+from .related import inputs_key as related_inputs_key
 from .parallel import chunks, in_process, workers
 
 
@@ -84,12 +84,9 @@ def load_site(config: Config, include_drafts: bool = False, cache: BuildCache | 
 
     clock = time.perf_counter()
     library = build_library(articles, authors, topics, config, include_drafts, warnings)
-    # Related articles weigh every article against the archive, so they are kept
-    # for exactly this set of sources and profiles, and computed again otherwise.
-    related_key = digest(
-        __version__, str(include_drafts), config.language, *(f"{s}:{h}" for s, h in sorted(hashes.items())),
-        *(f"{p}:{digest((config.root / p).read_bytes())}" for p in sources.authors + sources.topics),
-    )  # fmt: skip
+    # Related articles weigh every article against the archive, so they are kept for
+    # exactly the inputs they are computed from, and computed again otherwise.
+    related_key = related_inputs_key(library)
     known_related = cache.related(related_key) if cache else None
     linked = link(library, known_related)
     timings["link"] = time.perf_counter() - clock
