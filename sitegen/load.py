@@ -3,7 +3,9 @@ read the profiles, and build the linked library."""
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -35,13 +37,25 @@ class Loaded:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[Parsed]:
+def _content_hash(sha256: bytes, language: str) -> str:
+    """What the cache keys a parsed article by: its file's SHA-256 (as the input
+    digest reads it) and the site language it was parsed for."""
+    return digest(sha256, language)
+
+
+def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[tuple[bytes, Parsed]]:
     root, sources, lang = job
     base = Path(root)
-    return [parse_article((base / s).read_bytes(), s, lang) for s in sources]
+    out = []
+    for source in sources:
+        raw = (base / source).read_bytes()
+        # Hashed as parsed: a file edited since it was first hashed is cached under its new bytes.
+        out.append((hashlib.sha256(raw).digest(), parse_article(raw, source, lang)))
+    return out
 
 
-def parse_sources(root: Path, sources: tuple[str, ...], lang: str) -> list[Parsed]:
+def parse_sources(root: Path, sources: tuple[str, ...], lang: str) -> list[tuple[bytes, Parsed]]:
+    """(SHA-256 of the bytes parsed, what they parsed to) of each source, in order."""
     if in_process(len(sources)):
         return _parse_chunk((str(root), sources, lang))
     jobs = [(str(root), part, lang) for part in chunks(sources)]
@@ -60,16 +74,27 @@ def _read_profiles(sources: Sources, problems: list[Problem]) -> tuple[list[Auth
     return authors, topics
 
 
-def load_site(config: Config, include_drafts: bool = False, cache: BuildCache | None = None) -> Loaded:
-    """Everything up to a linked library; raises ContentError with every problem found."""
+def load_site(
+    config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: Mapping[str, bytes] | None = None
+) -> Loaded:
+    """Everything up to a linked library; raises ContentError with every problem found.
+
+    `read`: SHA-256 of source files by path, as `fingerprint.input_digest` found them;
+    the others are read here."""
     clock = time.perf_counter()
     sources = discover(config.root)
+    read = read or {}
     # Content hashes, not modification times, decide what is parsed again.
-    hashes = {s: digest((config.root / s).read_bytes(), config.language) for s in sources.articles}
+    hashes = {
+        s: _content_hash(read.get(s) or hashlib.sha256((config.root / s).read_bytes()).digest(), config.language)
+        for s in sources.articles
+    }
     known: dict[str, CachedArticle] = cache.articles() if cache else {}
     reuse = {s: known[s] for s in sources.articles if s in known and known[s].content_hash == hashes[s]}
     todo = tuple(s for s in sources.articles if s not in reuse)
-    parsed = parse_sources(config.root, todo, config.language)
+    hashed_parsed = parse_sources(config.root, todo, config.language)
+    hashes.update((s, _content_hash(sha, config.language)) for s, (sha, _) in zip(todo, hashed_parsed))
+    parsed = [item for _, item in hashed_parsed]
     timings = {"parse": time.perf_counter() - clock}
 
     problems = [p for item in parsed for p in item.problems]
