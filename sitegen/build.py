@@ -80,9 +80,10 @@ def build(
     cache = BuildCache((cache_dir or default_cache_dir(config)) / "cache.sqlite3", warn=log)
     try:
         clock = time.perf_counter()
-        inputs = input_digest(config, include_drafts)
+        read: dict[str, bytes] = {}
+        inputs = input_digest(config, include_drafts, read)
         hashed = time.perf_counter() - clock
-        report = _unchanged(cache, out, inputs, log) or _build(config, out, include_drafts, log, cache, inputs)
+        report = _unchanged(cache, out, inputs, log) or _build(config, out, include_drafts, log, cache, inputs, read)
         report.timings = {"inputs": hashed, **report.timings, "total": time.perf_counter() - start}
         return report
     finally:
@@ -120,7 +121,9 @@ def _unchanged(cache: BuildCache, out: Path, inputs: str, log: Callable[[str], N
     return report
 
 
-def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str) -> Report:
+def _build(
+    config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str, read: dict[str, bytes]
+) -> Report:
     # Imported here, not at the top: a build that finds nothing changed needs none
     # of Jinja, Pagefind, the Markdown parser or the linker (~0.4 s of start-up).
     from tqdm import tqdm
@@ -136,7 +139,7 @@ def _build(config: Config, out: Path, include_drafts: bool, log: Callable[[str],
     from .verify import LinkLedger
 
     report = Report()
-    loaded = load_site(config, include_drafts, cache)
+    loaded = load_site(config, include_drafts, cache, read)
     linked, library = loaded.linked, loaded.linked.library
     report.timings.update(loaded.timings)
     report.warnings = loaded.warnings

@@ -69,13 +69,19 @@ def _tupled(value: Any) -> Any:
 
 
 def article_from_json(text: str, body_html: str) -> Article:
-    data = _decode(json.loads(text))
+    """The Article `article_to_json` wrote. Only the fields that can hold dates are
+    walked for tags (`date`, `updated`, and the free-form `provenance` and `extra`):
+    a walk over every value of 10,000 articles was a fifth of reading the cache."""
+    data = json.loads(text)
+    for name in ("date", "updated"):
+        if data[name] is not None:
+            data[name] = _decode(data[name])
     data["related_teasers"] = tuple(RelatedTeaser(**t) for t in data["related_teasers"])
     for name in ("author_names", "topic_names", "refs"):
         data[name] = tuple(data[name])
     data["ref_lines"] = tuple((source, line) for source, line in data["ref_lines"])
     for name in ("provenance", "extra"):
-        data[name] = tuple((k, _tupled(v)) for k, v in data[name])
+        data[name] = tuple((k, _tupled(_decode(v))) for k, v in data[name])
     return Article(body_html=body_html, **data)
 
 
@@ -169,7 +175,7 @@ class BuildCache:
         for source, content_hash, meta, warnings, body in self.db.execute("SELECT source, hash, meta, warnings, body FROM articles"):
             try:
                 article = article_from_json(meta, body)
-                notes = tuple(Warning_(**w) for w in json.loads(warnings))
+                notes = tuple(Warning_(**w) for w in json.loads(warnings)) if warnings != "[]" else ()
             except (ValueError, TypeError, KeyError) as exc:
                 self.warn(f"warning: ignoring a damaged cache entry for {source} ({exc})")
                 continue

@@ -4,7 +4,7 @@ topic. Computed once for the whole library, in one pass over its articles."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .content.model import Library
@@ -39,11 +39,13 @@ def _years(counts: Counter[int]) -> tuple[tuple[int, int], ...]:
 
 def hubs(library: Library) -> tuple[dict[str, Hub], dict[str, Hub]]:
     """(author hubs, topic hubs), keyed by id."""
-    author_years: dict[str, Counter[int]] = {}
-    author_topics: dict[str, Counter[str]] = {}
-    topic_years: dict[str, Counter[int]] = {}
-    topic_authors: dict[str, Counter[str]] = {}
-    topic_pairs: dict[str, Counter[str]] = {}
+    # defaultdicts, not setdefault(key, Counter()): that made and dropped a Counter
+    # for every byline and tag of the archive, most of the time this took.
+    author_years: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    author_topics: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    topic_years: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    topic_authors: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    topic_pairs: defaultdict[str, Counter[str]] = defaultdict(Counter)
     counts: Counter[str] = Counter()
     for article in library.articles:
         authors = library.article_authors[article.id]
@@ -51,25 +53,25 @@ def hubs(library: Library) -> tuple[dict[str, Hub], dict[str, Hub]]:
         year = article.date.year if article.date else None
         for ident in authors:
             counts[f"a:{ident}"] += 1
-            author_topics.setdefault(ident, Counter()).update(topics)
+            author_topics[ident].update(topics)
             if year is not None:
-                author_years.setdefault(ident, Counter())[year] += 1
+                author_years[ident][year] += 1
         for ident in topics:
             counts[f"t:{ident}"] += 1
-            topic_authors.setdefault(ident, Counter()).update(authors)
-            topic_pairs.setdefault(ident, Counter()).update(t for t in topics if t != ident)
+            topic_authors[ident].update(authors)
+            topic_pairs[ident].update(t for t in topics if t != ident)
             if year is not None:
-                topic_years.setdefault(ident, Counter())[year] += 1
+                topic_years[ident][year] += 1
     by_author = {
-        ident: Hub(counts[f"a:{ident}"], _years(author_years.get(ident, Counter())), _ranked(author_topics.get(ident, Counter())))
+        ident: Hub(counts[f"a:{ident}"], _years(author_years[ident]), _ranked(author_topics[ident]))
         for ident in library.authors
     }
     by_topic = {
         ident: Hub(
             counts[f"t:{ident}"],
-            _years(topic_years.get(ident, Counter())),
-            _ranked(topic_authors.get(ident, Counter())),
-            _ranked(topic_pairs.get(ident, Counter())),
+            _years(topic_years[ident]),
+            _ranked(topic_authors[ident]),
+            _ranked(topic_pairs[ident]),
         )
         for ident in library.topics
     }

@@ -46,12 +46,19 @@ def _name_key(name: str) -> str:
 
 def _resolver(profiles: dict[str, Author] | dict[str, Topic], aliases: dict[str, str]):
     by_name = {_name_key(p.name): p.id for p in profiles.values()}
+    # The same few hundred names recur across the archive's ~30,000 bylines and tags, so
+    # their slugs and keys are worked out once. Only those: whether the slug names a
+    # profile is asked each time, as `profiles` gains the names articles bring.
+    keys: dict[str, tuple[str, str]] = {}
 
     def resolve(written: str) -> str:
-        ident = slugify(written)
+        found = keys.get(written)
+        if found is None:
+            found = keys[written] = (slugify(written), _name_key(written))
+        ident, name = found
         if ident in profiles:
             return ident
-        return by_name.get(_name_key(written)) or aliases.get(_name_key(written)) or aliases.get(ident, ident)
+        return by_name.get(name) or aliases.get(name) or aliases.get(ident, ident)
 
     return resolve
 

@@ -3,13 +3,14 @@ read the profiles, and build the linked library."""
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import __version__
 from .cache import BuildCache, CachedArticle, digest
 from .config import Config
 from .content.discover import Sources, discover
@@ -19,6 +20,7 @@ from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
 from .library import build_library
 from .link import Linked, link
+from .related import inputs_key as related_inputs_key
 from .parallel import chunks, in_process, workers
 
 
@@ -35,13 +37,25 @@ class Loaded:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[Parsed]:
+def _content_hash(sha256: bytes, language: str) -> str:
+    """What the cache keys a parsed article by: its file's SHA-256 (as the input
+    digest reads it) and the site language it was parsed for."""
+    return digest(sha256, language)
+
+
+def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[tuple[bytes, Parsed]]:
     root, sources, lang = job
     base = Path(root)
-    return [parse_article((base / s).read_bytes(), s, lang) for s in sources]
+    out = []
+    for source in sources:
+        raw = (base / source).read_bytes()
+        # Hashed as parsed: a file edited since it was first hashed is cached under its new bytes.
+        out.append((hashlib.sha256(raw).digest(), parse_article(raw, source, lang)))
+    return out
 
 
-def parse_sources(root: Path, sources: tuple[str, ...], lang: str) -> list[Parsed]:
+def parse_sources(root: Path, sources: tuple[str, ...], lang: str) -> list[tuple[bytes, Parsed]]:
+    """(SHA-256 of the bytes parsed, what they parsed to) of each source, in order."""
     if in_process(len(sources)):
         return _parse_chunk((str(root), sources, lang))
     jobs = [(str(root), part, lang) for part in chunks(sources)]
@@ -60,16 +74,27 @@ def _read_profiles(sources: Sources, problems: list[Problem]) -> tuple[list[Auth
     return authors, topics
 
 
-def load_site(config: Config, include_drafts: bool = False, cache: BuildCache | None = None) -> Loaded:
-    """Everything up to a linked library; raises ContentError with every problem found."""
+def load_site(
+    config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: Mapping[str, bytes] | None = None
+) -> Loaded:
+    """Everything up to a linked library; raises ContentError with every problem found.
+
+    `read`: SHA-256 of source files by path, as `fingerprint.input_digest` found them;
+    the others are read here."""
     clock = time.perf_counter()
     sources = discover(config.root)
+    read = read or {}
     # Content hashes, not modification times, decide what is parsed again.
-    hashes = {s: digest((config.root / s).read_bytes(), config.language) for s in sources.articles}
+    hashes = {
+        s: _content_hash(read.get(s) or hashlib.sha256((config.root / s).read_bytes()).digest(), config.language)
+        for s in sources.articles
+    }
     known: dict[str, CachedArticle] = cache.articles() if cache else {}
     reuse = {s: known[s] for s in sources.articles if s in known and known[s].content_hash == hashes[s]}
     todo = tuple(s for s in sources.articles if s not in reuse)
-    parsed = parse_sources(config.root, todo, config.language)
+    hashed_parsed = parse_sources(config.root, todo, config.language)
+    hashes.update((s, _content_hash(sha, config.language)) for s, (sha, _) in zip(todo, hashed_parsed))
+    parsed = [item for _, item in hashed_parsed]
     timings = {"parse": time.perf_counter() - clock}
 
     problems = [p for item in parsed for p in item.problems]
@@ -84,12 +109,9 @@ def load_site(config: Config, include_drafts: bool = False, cache: BuildCache | 
 
     clock = time.perf_counter()
     library = build_library(articles, authors, topics, config, include_drafts, warnings)
-    # Related articles weigh every article against the archive, so they are kept
-    # for exactly this set of sources and profiles, and computed again otherwise.
-    related_key = digest(
-        __version__, str(include_drafts), config.language, *(f"{s}:{h}" for s, h in sorted(hashes.items())),
-        *(f"{p}:{digest((config.root / p).read_bytes())}" for p in sources.authors + sources.topics),
-    )  # fmt: skip
+    # Related articles weigh every article against the archive, so they are kept for
+    # exactly the inputs they are computed from, and computed again otherwise.
+    related_key = related_inputs_key(library)
     known_related = cache.related(related_key) if cache else None
     linked = link(library, known_related)
     timings["link"] = time.perf_counter() - clock

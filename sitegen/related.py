@@ -25,6 +25,7 @@ and rendering are); the result is the same whatever the split.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import math
@@ -34,8 +35,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any, TypeVar
 
+from . import terms as terms_mod
 from .content.model import Article, Library
 from .parallel import chunks, in_process, workers
 from .terms import unpack_counts
@@ -108,6 +111,26 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     )
     lists = [ids for part in _spread(_relate, (index, limit), everyone) for ids in part]
     return dict(zip(index.ids, lists))
+
+
+def inputs_key(library: Library, limit: int = LIMIT) -> str:
+    """A hash of everything `related(library, limit)` reads, and of the code that reads it.
+
+    `related` is a pure function of these (the worker split does not change its
+    result), so lists saved under an equal key are exactly the lists it would
+    compute again. An edit that leaves an article's terms, tags and date alone (most
+    of the body lies past terms.BODY_CHARS) keeps the key, and the archive-wide
+    computation is skipped; any change to what it reads makes a new key.
+    """
+    hasher = hashlib.blake2b(digest_size=16)
+    for module in (__file__, terms_mod.__file__):  # how lists are scored, and how terms are read back
+        hasher.update(Path(module).read_bytes())
+    hasher.update(repr(limit).encode())
+    for article in library.articles:  # in rank order: ranks break ties in fills and walks
+        ident = article.id
+        read = (ident, article.terms, _days(article), library.article_authors[ident], library.article_topics[ident])
+        hasher.update(repr(read).encode())
+    return hasher.hexdigest()
 
 
 def _spread(work: Callable[[Any, Sequence[int]], T], shared: Any, ranks: range) -> list[T]:

@@ -3,6 +3,7 @@ their inode and mtime, and killed builds or damaged caches never do harm."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -17,8 +18,9 @@ from hypothesis import strategies as st
 
 from sitegen import dataset, fingerprint, publish
 from sitegen.build import SitegenError, build
-from sitegen.cache import BuildCache
+from sitegen.cache import BuildCache, article_from_json, article_to_json
 from sitegen.config import load_config
+from sitegen.content.model import Article, RelatedTeaser
 from sitegen.theme import BUNDLED_THEMES
 
 BASE_FILES = {
@@ -441,3 +443,15 @@ def test_after_an_edit_the_next_build_is_vouched_for(make_site) -> None:
     assert site.build().skipped and snapshot(site.out) == before  # kept files' sizes and mtimes, as the plan saw them
     (site.out / "articles/a3/index.html").touch()  # a kept page, written since
     assert not site.build().skipped
+
+
+def test_a_cached_article_comes_back_equal_with_its_dates_wherever_they_are() -> None:
+    when = dt.datetime(2021, 11, 8, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    original = Article(
+        id="x", source="content/articles/x.md", title="عنوان", body_html="<p>نص</p>", date=when, updated=None,
+        author_names=("أ",), related_teasers=(RelatedTeaser("ر", url="https://x.org/"),),
+        provenance=(("imported", dt.date(2020, 1, 2)), ("from", ("a", {"at": when}))),
+        extra=(("dates", (dt.date(2019, 5, 6), (when,))), ("plain", {"$note": "not a tag"})),
+        refs=("content/articles/y.md",), ref_lines=(("content/articles/y.md", 7),), terms="نفط\nغاز",
+    )  # fmt: skip
+    assert article_from_json(article_to_json(original), original.body_html) == original

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from conftest import article
@@ -14,7 +16,7 @@ from sitegen.cache import BuildCache
 from sitegen.config import load_config
 from sitegen.content.model import Article, Library
 from sitegen.load import load_site
-from sitegen.related import related
+from sitegen.related import inputs_key, related
 from sitegen.search.prepare import prepare
 from sitegen.terms import Terms, article_terms, pack_counts, unpack_counts
 
@@ -168,3 +170,43 @@ def test_workers_give_the_same_lists_as_one_process(monkeypatch) -> None:
     spread = related(library)  # three chunks of 50 over two workers
     assert spread == alone
     assert list(spread) == [a.id for a in articles] and all(len(ids) == 5 for ids in spread.values())
+
+
+def test_saved_lists_are_used_while_what_related_reads_is_unchanged(make_site, monkeypatch) -> None:
+    files = {
+        f"content/articles/a{n}.md": article(f"عنوان {n}", f"النفط والغاز في العراق {n % 3}", date=f"2020-01-{n + 1:02d}")
+        for n in range(6)
+    }
+    site = make_site(files)
+    site.build()
+    computed = []
+    real = sitegen.related.related
+    monkeypatch.setattr(sitegen.related, "related", lambda library: computed.append(1) or real(library))
+    # Neither the terms (title, summary, opening), tags nor date: the saved lists stand.
+    site.write({"content/articles/a0.md": article("عنوان 0", "النفط والغاز في العراق 0", date="2020-01-01", source_url="https://x.org/")})
+    site.build()
+    assert computed == []
+    # A new title changes the terms: the lists are computed again.
+    site.write({"content/articles/a0.md": article("زلزال مدمر", "النفط والغاز في العراق 0", date="2020-01-01")})
+    site.build()
+    assert computed == [1]
+    site.write({"content/articles/a1.md": article("عنوان 1", "النفط والغاز في العراق 1", date="2021-01-02")})
+    site.build()
+    assert computed == [1, 1]
+
+
+def test_the_key_covers_every_input_of_related() -> None:
+    one = Article(id="a", source="a.md", title="a", body_html="", terms="نفط")
+    two = Article(id="b", source="b.md", title="b", body_html="", terms="غاز")
+
+    def key(articles=(one, two), authors=("w",), topics=("t",)) -> str:
+        lib = Library(articles=tuple(articles), article_authors={a.id: authors for a in articles}, article_topics={a.id: topics for a in articles})
+        return inputs_key(lib)
+
+    base = key()
+    assert key() == base
+    assert key(articles=(two, one)) != base  # ranks order the lists' ties
+    assert key(articles=(replace(one, terms="نفط غاز"), two)) != base
+    assert key(articles=(replace(one, date=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)), two)) != base
+    assert key(authors=("v",)) != base and key(topics=()) != base
+    assert key(articles=(replace(one, title="x", body_html="<p>y</p>", source_url="u"), two)) == base
