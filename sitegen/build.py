@@ -152,40 +152,43 @@ def _build(
     log(f"load: {len(loaded.hashes)} articles ({loaded.parsed} parsed, {loaded.cached} from cache)")
 
     clock = time.perf_counter()
-    renderer = Renderer(linked, config)
-    pages = renderer.pages()
     site = site_digest(config, include_drafts)
     adigests, pdigests = article_digests(linked, loaded.hashes), profile_digests(linked)
     marker = out / MARKER
     in_place = marker.is_file() and marker.read_text() == cache.get("generation") != ""
-    known = cache.pages() if in_place else {}
-    reuse: dict[str, KnownPage] = {}
-    looked: dict[str, tuple[int, int]] = {}  # size and mtime of each file _standing found in place
-    jobs = []
-    for page in pages:
-        file = urls.output_file(page.path)
-        fingerprint = page_fingerprint(site, page, adigests, pdigests)
-        kept = _standing(known, out, file, looked)
-        if kept and kept.fingerprint == fingerprint:
-            reuse[file] = kept
-        else:
-            jobs.append((page, fingerprint, kept.digest if kept else None))
-    report.pages, report.rendered = len(pages), len(jobs)
     search_key = digest(site, *sorted(adigests.values()))
     # The last index is kept only as that build left it: one with a file deleted or
     # rewritten since is made again (stats_digest is None when a file is missing).
     search_same = in_place and cache.get("search") == search_key and cache.get("search_stats") == stats_digest(
         out, json.loads(cache.get("search_files") or "[]")
     )
-    report.timings["plan"] = time.perf_counter() - clock
-
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     placement = Placement(stage, out, in_place)
     searching = None
     try:
-        # Started now, it indexes (in processes of its own, for a large index) while the pages render.
+        # Started first: it indexes (in processes of its own, for a large index)
+        # while the pages are planned and rendered.
+        started = time.perf_counter()
         searching = None if search_same else start_search(linked, config, placement, site, adigests)
+        started = time.perf_counter() - started  # counted as search time, not planning
+        renderer = Renderer(linked, config)
+        pages = renderer.pages()
+        known = cache.pages() if in_place else {}
+        reuse: dict[str, KnownPage] = {}
+        looked: dict[str, tuple[int, int]] = {}  # size and mtime of each file _standing found in place
+        jobs = []
+        for page in pages:
+            file = urls.output_file(page.path)
+            fingerprint = page_fingerprint(site, page, adigests, pdigests)
+            kept = _standing(known, out, file, looked)
+            if kept and kept.fingerprint == fingerprint:
+                reuse[file] = kept
+            else:
+                jobs.append((page, fingerprint, kept.digest if kept else None))
+        report.pages, report.rendered = len(pages), len(jobs)
+        report.timings["plan"] = time.perf_counter() - clock - started
+
         clock = time.perf_counter()
         data_records: dict[str, tuple[str, str]] = {}
         gone_data_records: list[str] = []
@@ -223,7 +226,7 @@ def _build(
             report.search, searching = searching.finish(), None
             search_files = list(report.search.files)
         files.update(search_files)
-        report.timings["search"] = time.perf_counter() - clock
+        report.timings["search"] = started + time.perf_counter() - clock  # what rendering did not hide
 
         everything = reuse | records
         published: dict[str, CachedPage] = {}  # made this time
