@@ -5,6 +5,7 @@ that fails for another reason stops it."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,16 +29,20 @@ def beside(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagefind, "BESIDE_FROM", 0)
 
 
-def _children() -> list[str]:
-    """Command lines of this process's child processes."""
+def _commands(parent: int | None = None) -> list[str]:
+    """Command lines of running processes (of `parent`'s children only, if given)."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == os.getpid():
+            if entry.name.isdigit() and (parent is None or int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent):
                 found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
         except (OSError, ValueError, IndexError):
             continue  # it ended while we looked
     return found
+
+
+def _children() -> list[str]:
+    return _commands(os.getpid())
 
 
 def test_the_indexer_program_writes_what_the_build_process_writes(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,3 +78,28 @@ def test_a_failed_build_stops_the_indexer(make_site, beside, monkeypatch: pytest
     assert time.monotonic() - start < 60  # the build did not wait for the indexer
     assert not any("time.sleep(120)" in c for c in _children())
     assert not site.out.exists() and not list(site.root.glob(".public.staging-*"))
+
+
+KILLED = """
+import os, signal, sys
+import sitegen.emit as emit
+import sitegen.search.pagefind as pagefind
+pagefind.BESIDE_FROM = 0
+def place(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # the indexer was started before the first page is placed
+emit.place = place
+from sitegen.cli import main
+sys.exit(main(["build"]))
+"""
+
+
+def test_an_indexer_whose_build_was_killed_ends_itself(make_site, tmp_path) -> None:
+    site = make_site(ARTICLES)
+    scratch = tmp_path / "tmp"  # the build's temporary folder, where the indexer's jobs file is
+    scratch.mkdir()
+    done = subprocess.run([sys.executable, "-c", KILLED], cwd=site.root, env={**os.environ, "TMPDIR": str(scratch)}, capture_output=True, timeout=120)
+    assert done.returncode == -9
+    deadline = time.monotonic() + 30
+    while any(str(scratch) in c for c in _commands()) or list(scratch.iterdir()):
+        assert time.monotonic() < deadline, "the indexer outlived its build"
+        time.sleep(0.2)

@@ -7,7 +7,8 @@ copies their locks mid-use, and a forked indexer failed now and then in
 exactly that way. Records travel in files, one JSON line each, so the build
 keeps no pipe open to it and its workers inherit none.
 
-JOBS is a JSON file: {"language", "services", "jobs": [[records file, output folder], ...]}.
+JOBS is a JSON file: {"language", "services", "parent": the build's pid,
+"jobs": [[records file, output folder], ...]}, in a temporary folder of its own.
 Exit status 0 when every shard was written; otherwise the error is on stderr.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -30,17 +32,19 @@ def read_fields(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines]
 
 
-async def _watch(parent: int) -> None:
+async def _watch(parent: int, scratch: Path) -> None:
     """End this process group (it and its Pagefind processes) once the build is gone:
-    a build killed mid-way must not leave an indexer writing into its staging folder."""
+    a build killed mid-way must not leave an indexer writing into its staging folder,
+    nor its records in the temporary folder the build would have removed."""
     while True:
         await asyncio.sleep(WATCH_SECONDS)
         if os.getppid() != parent:
+            shutil.rmtree(scratch, ignore_errors=True)
             os.killpg(0, signal.SIGKILL)
 
 
-async def _main(spec: dict, parent: int) -> None:
-    watcher = asyncio.create_task(_watch(parent))
+async def _main(spec: dict, scratch: Path) -> None:
+    watcher = asyncio.create_task(_watch(int(spec["parent"]), scratch))
     jobs = [(lambda p=Path(records): read_fields(p), Path(output)) for records, output in spec["jobs"]]
     try:
         await index_all(jobs, spec["language"], spec["services"])
@@ -49,12 +53,16 @@ async def _main(spec: dict, parent: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    path = Path(argv[0])
+    spec = json.loads(path.read_text(encoding="utf-8"))
     try:
-        asyncio.run(_main(spec, int(spec["parent"])))
+        asyncio.run(_main(spec, path.parent))
     except Exception as exc:  # reported to the build, which names it in its error
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if os.getppid() != int(spec["parent"]):  # the build went while the last shard was written
+            shutil.rmtree(path.parent, ignore_errors=True)
     return 0
 
 
