@@ -8,7 +8,8 @@ exactly that way. Records travel in files, one JSON line each, so the build
 keeps no pipe open to it and its workers inherit none.
 
 JOBS is a JSON file: {"language", "services", "parent": the build's pid,
-"jobs": [[records file, output folder], ...]}, in a temporary folder of its own.
+"jobs": [[records file, output folder], ...]}, in a folder of its own in the
+build's staging folder.
 Exit status 0 when every shard was written; otherwise the error is on stderr.
 """
 
@@ -34,8 +35,7 @@ def read_fields(path: Path) -> list[dict]:
 
 async def _watch(parent: int, scratch: Path) -> None:
     """End this process group (it and its Pagefind processes) once the build is gone:
-    a build killed mid-way must not leave an indexer writing into its staging folder,
-    nor its records in the temporary folder the build would have removed."""
+    a build killed mid-way must not leave an indexer writing into its staging folder."""
     while True:
         await asyncio.sleep(WATCH_SECONDS)
         if os.getppid() != parent:

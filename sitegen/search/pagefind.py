@@ -228,7 +228,7 @@ def start_shards(
         else:
             todo.append(shard)
     pending = PendingShards(keys, reused, files, [output / s.name for s in todo])
-    if sum(len(s.records) for s in todo) >= BESIDE_FROM:
+    if todo and sum(len(s.records) for s in todo) >= BESIDE_FROM:
         pending.spawn(todo, language, services)
     elif todo:
         jobs = [(lambda fields=[record_fields(r) for r in s.records]: fields, output / s.name) for s in todo]
@@ -248,7 +248,9 @@ class PendingShards:
 
     def spawn(self, shards: Sequence[Shard], language: str, services: int) -> None:
         """Start the indexer program (indexer.py) on `shards`, one records file each."""
-        self._scratch = Path(tempfile.mkdtemp(prefix="sitegen-index-"))
+        # In the staging folder: a build killed before it removes this is cleaned
+        # up by the next one with the rest of that folder (write.clean_stale).
+        self._scratch = Path(tempfile.mkdtemp(prefix=".indexer-", dir=self.folders[0].parent.parent))
         jobs = []
         for n, (shard, folder) in enumerate(zip(shards, self.folders)):
             records = self._scratch / f"{n}.jsonl"
