@@ -39,7 +39,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         found = report.search
         print(
             f"search: {found.records} articles in {found.shards} shard(s), {found.shards - len(found.reused)} indexed, "
-            f"{len(found.reused)} kept; {found.timings['pagefind']:.2f}s since it began, before the pages rendered"
+            f"{len(found.reused)} kept; {found.timings['pagefind']:.2f}s since it began"
         )
     elif not report.skipped:
         print("search: no article it shows changed; the index was kept as it was")

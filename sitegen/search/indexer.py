@@ -1,7 +1,9 @@
 """The Pagefind indexer as a program of its own: `python -m sitegen.search.indexer JOBS`.
 
-The build starts it as soon as the records are known and renders the pages
-while it runs, instead of indexing after rendering. It is a new program, not
+The build starts it before it renders an edit's few pages, so that the
+shard indexes meanwhile, and after a large rendering (beside render workers
+it would hold memory for little gain); either way the build makes the
+offline index while it runs. It is a new program, not
 a fork of the build: forking a process that runs threads (the asyncio client)
 copies their locks mid-use, and a forked indexer failed now and then in
 exactly that way. Records travel in files, one JSON line each, so the build

@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # not imported at run time: the indexer program loads this mo
 
 BATCH = 64  # records in flight at once: keeps the service's pipe busy, memory flat
 # From this many records to index, a separate indexer program (indexer.py) does it
-# while the build renders; fewer are indexed in the build's own process, after
+# while the build does other work; fewer are indexed in the build's own process, after
 # rendering, since starting another Python costs more than such an index.
 BESIDE_FROM = 400
 INDEXER = [sys.executable, "-m", "sitegen.search.indexer"]  # its jobs file is added

@@ -31,7 +31,7 @@ class SearchReport:
     shards: int = 0
     reused: list[str] = field(default_factory=list)  # shards kept from the previous build, not indexed again
     files: list[str] = field(default_factory=list)  # site paths of every search file of this build
-    # "pagefind": from its start (before rendering) to its end; "offline": the offline index, made after rendering
+    # "pagefind": from its start to its end; "offline": the offline index, made after rendering
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -61,7 +61,7 @@ def start_search(linked: Linked, config: Config, placement: Placement, site: str
 
 class PendingSearch:
     """A search index on its way: Pagefind's shards may be indexing in another
-    process while the build renders (`pagefind.start_shards`)."""
+    process while the build works on (`pagefind.start_shards`)."""
 
     def __init__(self, items: list[Record], shards: list[str], indexing: PendingShards, placement: Placement, clock: float) -> None:
         self.items, self.shards, self.indexing, self.placement, self.clock = items, shards, indexing, placement, clock
@@ -85,7 +85,7 @@ class PendingSearch:
         keep_previous(placement, kept)
         keep_unchanged(placement, fresh)
         place(placement, MANIFEST, json.dumps(self.shards).encode())
-        report.timings["pagefind"] = time.perf_counter() - self.clock  # since it started, beside the rendering
+        report.timings["pagefind"] = time.perf_counter() - self.clock  # since it started, perhaps before the rendering
         report.files = sorted(offline + kept + fresh + [MANIFEST])
         return report
 
