@@ -26,11 +26,10 @@ MAGIC = "sitegen-build-cache"
 
 
 def digest(*parts: bytes | str) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
-        hasher.update(b"\x00")
-    return hasher.hexdigest()
+    """Each part followed by a NUL, hashed. Joined first and hashed in one call: the
+    plan digests each of ~42,000 pages' parts, and a call per part added up."""
+    joined = b"\x00".join(part.encode("utf-8") if isinstance(part, str) else part for part in parts)
+    return hashlib.blake2b(joined + b"\x00" if parts else b"", digest_size=16).hexdigest()
 
 
 def _encode(value: Any) -> Any:
