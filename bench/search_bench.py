@@ -1,14 +1,15 @@
-"""Search indexing benchmark: three ways to build the same Pagefind index, side by side.
+"""Search indexing benchmark: ways to build the same Pagefind index, side by side.
 
     python bench/search_bench.py [--articles 10000] [--runs 3]
 
 Over one generated corpus (bench/generate.py) built once by sitegen:
-- model:  sitegen's way, Pagefind's Python API with add_custom_record from the
-          build's records (clitic forms and meta included), nothing re-parsed,
-          in date-range shards (sitegen/search/shards.py), one Pagefind
-          process per core;
-- single: the same records as one index in one Pagefind process (sitegen's
-          way before shards);
+- model:  sitegen's way: its own writer of Pagefind's files
+          (search/pagefind_bundle.py) from the build's records, in date-range
+          shards (sitegen/search/shards.py), one forked writer per core;
+- single: the same records as one bundle, written in this process;
+- records: the same records given to Pagefind's own indexer through its
+          Python API (add_custom_record), one index: sitegen's way until the
+          writer, the fastest way to use Pagefind's indexer;
 - html:   the Python API with add_html_file over the built article pages;
 - cli:    the Pagefind CLI (`python -m pagefind --site …`) over the same pages.
 Each is timed end to end (service start to files written); medians, min and
@@ -38,9 +39,12 @@ from pagefind.index import PagefindIndex  # noqa: E402
 from sitegen.build import build, load  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.parallel import workers  # noqa: E402
-from sitegen.search.pagefind import BATCH, _Service, write_shards  # noqa: E402
+from sitegen.search.pagefind import _Service, record_fields, write_shards  # noqa: E402
 from sitegen.search.records import records  # noqa: E402
 from sitegen.search.shards import Shard, plan_shards  # noqa: E402
+
+
+BATCH = 64  # records or pages in flight to Pagefind's service at once
 
 
 def corpus(n: int, workdir: Path) -> Path:
@@ -65,6 +69,18 @@ async def _html(pages: list[Path], site: Path, output: Path) -> None:
         await service.close()
 
 
+async def _records(items: list, output: Path) -> None:
+    service = await _Service().launch()
+    try:
+        index: PagefindIndex = await service.create_index({"output_path": str(output)})
+        fields = [record_fields(r) for r in items]
+        for start in range(0, len(fields), BATCH):
+            await asyncio.gather(*(index.add_custom_record(language="ar", **f) for f in fields[start : start + BATCH]))
+        await index.write_files(str(output))
+    finally:
+        await service.close()
+
+
 def timed(fn) -> float:
     clock = time.perf_counter()
     fn()
@@ -75,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--methods", default="model,single,html,cli", help="comma-separated subset to time; cli is always included")
+    parser.add_argument("--methods", default="model,single,records,html,cli", help="comma-separated subset to time; cli is always included")
     parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "out")
     args = parser.parse_args(argv)
 
@@ -92,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
 
     planned = plan_shards(items)
     keys = {s.name: s.name for s in planned}  # never compared: nothing to reuse here
-    print(f"{len(planned)} shards, {workers()} Pagefind processes at once", flush=True)
+    print(f"{len(planned)} shards, {workers()} writers at once", flush=True)
     chosen = set(args.methods.split(",")) | {"cli"}
-    times: dict[str, list[float]] = {m: [] for m in ("model", "single", "html", "cli") if m in chosen}
+    times: dict[str, list[float]] = {m: [] for m in ("model", "single", "records", "html", "cli") if m in chosen}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for run in range(args.runs):
@@ -105,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                     seconds = timed(lambda: write_shards(planned, keys, "ar", target, None, workers()))
                 elif name == "single":
                     seconds = timed(lambda: write_shards([Shard("all", tuple(items))], {"all": ""}, "ar", target, None, 1))
+                elif name == "records":
+                    seconds = timed(lambda: asyncio.run(_records(items, target)))
                 elif name == "html":
                     seconds = timed(lambda: asyncio.run(_html(pages, site, target)))
                 else:

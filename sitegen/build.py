@@ -186,10 +186,9 @@ def _build(
         report.timings["plan"] = time.perf_counter() - clock
 
         started = time.perf_counter()
-        # Search indexes (in processes of its own, for a large index) beside the
-        # rendering only when this process renders alone, as for an edit. Beside
-        # render workers it gained ~2% at 10,000 articles and raised the peak memory
-        # of 100,000 to 9.3 GB: they hold copies of the model while Pagefind runs.
+        # Search indexes (in forked workers, for a large index) beside the rendering
+        # only when this process renders alone, as for an edit: beside render workers
+        # they would only share the same two cores, with more copies of the model.
         if not search_same and in_process(len(jobs)):
             searching = start_search(linked, config, placement, site, adigests)
         started = time.perf_counter() - started  # counted as search time

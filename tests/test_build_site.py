@@ -234,7 +234,7 @@ def test_cli_summary_tells_what_search_indexed_and_kept(make_site, monkeypatch, 
 
 
 def test_two_clean_builds_write_the_same_bytes_search_index_included(make_site) -> None:
-    # Pagefind writes its filters in a randomly seeded hash map's order; search/canonical.py sorts them.
+    # Pagefind's own indexer wrote its filters in a randomly seeded hash map's order; ours sorts them.
     files = {
         f"content/articles/a{n}.md": article(f"مقال {n}", date=f"{2010 + n}-0{1 + n % 9}-1{n % 10}", authors=[f"كاتب {n}"], topics=[f"موضوع {n % 5}", f"ملف {n % 3}"])
         for n in range(12)

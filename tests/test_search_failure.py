@@ -1,6 +1,6 @@
-"""The search index is made by an indexer program while the pages render: its
-output is the in-process indexer's, its failure fails the build, and a build
-that fails for another reason stops it."""
+"""Pagefind's shards are written by forked workers while the build goes on: their
+output is the in-process writer's, their failure fails the build, a build that
+fails for another reason stops them, and a killed build takes them with it."""
 
 from __future__ import annotations
 
@@ -25,27 +25,44 @@ ARTICLES = {
 
 @pytest.fixture
 def beside(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The indexer program even for a few records (a real archive needs hundreds)."""
+    """Forked workers even for a few records (a real archive needs hundreds)."""
     monkeypatch.setattr(pagefind, "BESIDE_FROM", 0)
 
 
-def _commands(parent: int | None = None) -> list[str]:
-    """Command lines of running processes (of `parent`'s children only, if given)."""
+def _working_in(folder: Path) -> list[int]:
+    """Processes whose working directory is `folder`."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and (parent is None or int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent):
-                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
-        except (OSError, ValueError, IndexError):
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder:
+                found.append(int(entry.name))
+        except (OSError, ValueError):
             continue  # it ended while we looked
     return found
 
 
-def _children() -> list[str]:
-    return _commands(os.getpid())
+def _fail(*args: object) -> None:
+    raise RuntimeError("the shard writer crashed")
 
 
-def test_the_indexer_program_writes_what_the_build_process_writes(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+def _sleep(*args: object) -> None:
+    time.sleep(120)
+
+
+def _workers() -> list[int]:
+    """This process's forked children that still run (pool workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if entry.name.isdigit() and int(stat[1]) == os.getpid() and stat[0] != "Z":
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_forked_writers_write_what_the_build_process_writes(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     here = make_site(ARTICLES)
     here.build()
     monkeypatch.setattr(pagefind, "BESIDE_FROM", 0)
@@ -54,7 +71,7 @@ def test_the_indexer_program_writes_what_the_build_process_writes(make_site, mon
     search = {name: data for name, data in beside.files().items() if name.startswith(("pagefind/", "search-index/"))}
     assert any(name.endswith(".pf_fragment") for name in search)
     assert search == {name: data for name, data in here.files().items() if name.startswith(("pagefind/", "search-index/"))}
-    assert not any("sitegen.search.indexer" in c for c in _children())
+    assert not _workers()
 
 
 def test_a_search_failure_fails_the_build_and_keeps_the_previous_site(make_site, beside, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -62,46 +79,50 @@ def test_a_search_failure_fails_the_build_and_keeps_the_previous_site(make_site,
     site.build()
     before = tree_state(site.out)
     site.write({"content/articles/b.md": article("الثاني", date="2024-02-03")})
-    monkeypatch.setattr(pagefind, "INDEXER", [sys.executable, "-c", "import sys; sys.exit('RuntimeError: pagefind: the indexer crashed')"])
-    with pytest.raises(SearchError, match="indexer crashed"):
+    monkeypatch.setattr(pagefind, "_write_shard", _fail)
+    with pytest.raises(SearchError, match="shard writer crashed"):
         site.build()
     assert tree_state(site.out) == before
     assert not list(site.root.glob(".public.staging-*"))
+    assert not _workers()
 
 
-def test_a_failed_build_stops_the_indexer(make_site, beside, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_stops_the_shard_writers(make_site, beside, monkeypatch: pytest.MonkeyPatch) -> None:
     site = make_site({**ARTICLES, "templates/article.html": "{{ no_such_function() }}"})
-    monkeypatch.setattr(pagefind, "INDEXER", [sys.executable, "-c", "import time; time.sleep(120)"])
+    monkeypatch.setattr(pagefind, "_write_shard", _sleep)
     start = time.monotonic()
     with pytest.raises(Exception, match="no_such_function"):
         site.build()
-    assert time.monotonic() - start < 60  # the build did not wait for the indexer
-    assert not any("time.sleep(120)" in c for c in _children())
+    assert time.monotonic() - start < 60  # the build did not wait for the writers
+    assert not _workers()
     assert not site.out.exists() and not list(site.root.glob(".public.staging-*"))
 
 
 KILLED = """
-import os, signal, sys
+import os, signal, sys, time
 import sitegen.emit as emit
 import sitegen.search.pagefind as pagefind
 pagefind.BESIDE_FROM = 0
+def write(*args):
+    open("writer-started", "w").close()
+    time.sleep(120)
+pagefind._write_shard = write
 def place(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)  # the indexer was started before the first page is placed
+    while not os.path.exists("writer-started"):
+        time.sleep(0.05)
+    os.kill(os.getpid(), signal.SIGKILL)  # the writers began before the first page is placed
 emit.place = place
 from sitegen.cli import main
 sys.exit(main(["build"]))
 """
 
 
-def test_an_indexer_whose_build_was_killed_ends_itself(make_site) -> None:
-    # Long articles: left alone, Pagefind would index them for about 12 s, where the
-    # watchdog needs about one.
-    long = " ".join(f"كلمة{n} عن بيروت" for n in range(20_000))
-    site = make_site({f"content/articles/l{n}.md": article(f"طويل {n}", long, date="2024-01-01") for n in range(36)})
+def test_shard_writers_end_with_a_killed_build(make_site) -> None:
+    site = make_site(ARTICLES)
     done = subprocess.run([sys.executable, "-c", KILLED], cwd=site.root, capture_output=True, timeout=120)
-    assert done.returncode == -9
-    assert list(site.root.glob(".public.staging-*/.indexer-*/jobs.json"))  # the indexer had begun
+    assert done.returncode == -9, done.stderr.decode()
+    assert (site.root / "writer-started").exists()
     deadline = time.monotonic() + 5
-    while any(str(site.root) in c for c in _commands()):
-        assert time.monotonic() < deadline, "the indexer outlived its build"
+    while _working_in(site.root.resolve()):
+        assert time.monotonic() < deadline, "a shard writer outlived its build"
         time.sleep(0.1)

@@ -1,8 +1,9 @@
-"""The Pagefind index, written through its Python API from our records.
+"""The Pagefind index of our records: its shards, their keys, and who writes them.
 
-Choices, each measured (tests/test_search_*.py, bench/search_bench.py):
-- Custom records, not HTML: the model already holds the text, so nothing is
-  parsed twice; records are sent concurrently to the Pagefind service.
+Choices, each measured (tests/test_search_*.py, tests/test_pagefind_bundle.py, bench/search_bench.py):
+- Records from the model, not HTML: the model already holds the text, so
+  nothing is parsed twice. pagefind_bundle.py writes each shard's files in
+  Pagefind's own format; Pagefind's service gives its browser files (assets).
 - One language for the whole site: Pagefind makes one index per language and
   the search page loads only its own, so English articles are indexed under
   the site's language and are found from the same box.
@@ -14,7 +15,7 @@ Choices, each measured (tests/test_search_*.py, bench/search_bench.py):
   never shown in excerpts.
 
 - Shards (shards.py), each its own Pagefind index under pagefind/<name>/,
-  indexed by as many Pagefind processes at once as there are cores, and
+  written by as many forked processes at once as there are cores, and
   searched together by search.js.
 """
 
@@ -22,17 +23,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ctypes
 import hashlib
 import json
-import os
-import shutil
 import signal
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
+from multiprocessing import get_context
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,18 +39,16 @@ from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
 from ..errors import Problem, SearchError
-from .canonical import canonicalise
+from .pagefind_bundle import DATA, ENTRY, Assets, write_bundle
 
-if TYPE_CHECKING:  # not imported at run time: the indexer program loads this module, and needs neither
+if TYPE_CHECKING:
     from .records import Record
     from .shards import Shard
 
-BATCH = 64  # records in flight at once: keeps the service's pipe busy, memory flat
-# From this many records to index, a separate indexer program (indexer.py) does it
-# while the build does other work; fewer are indexed in the build's own process, after
-# rendering, since starting another Python costs more than such an index.
+# From this many records to index, forked workers write the shards while the build
+# does other work (the offline index; an edit's rendering); fewer are written in the
+# build's own process when it waits for them.
 BESIDE_FROM = 400
-INDEXER = [sys.executable, "-m", "sitegen.search.indexer"]  # its jobs file is added
 
 
 def hidden(value: object) -> str:
@@ -147,44 +144,31 @@ async def _read_answer(stream: asyncio.StreamReader) -> bytes:
             parts.append(await stream.readexactly(past.consumed))
 
 
-async def _index_one(service: _Service, fields: list[dict], language: str, output: Path) -> None:
-    index: PagefindIndex = await service.create_index({"output_path": str(output)})
-    pending = []
-    for item in fields:
-        pending.append(index.add_custom_record(language=language, **item))
-        if len(pending) >= BATCH:
-            await asyncio.gather(*pending)
-            pending = []
-    await asyncio.gather(*pending)
-    # The files are asked for and written here, not by Pagefind's write_files: Pagefind
-    # 1.5 answers that one before its last writes are done (tokio files dropped
-    # unflushed), so a file could be read empty, or lost when the service was closed.
-    for file in await index.get_files():
-        path = output / Path(file["path"]).relative_to(output) if Path(file["path"]).is_absolute() else output / file["path"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(file["content"])
-    await index.delete_index()
+async def _service_files(language: str) -> dict[str, bytes]:
+    service = await _Service().launch()
+    try:
+        index: PagefindIndex = await service.create_index({})
+        await index.add_custom_record(url="/", content="sitegen", language=language, meta={}, filters={}, sort={})
+        files = {file["path"]: file["content"] for file in await index.get_files()}
+        await index.delete_index()
+        return files
+    finally:
+        await service.close()
 
 
-Job = tuple[Callable[[], list[dict]], Path]  # (the records' fields, read when indexed; the shard's folder)
+def assets(language: str) -> Assets:
+    """Pagefind's own files for `language`, from its service: an index of one
+    throwaway record, of which we keep what is not data (about 0.1 s)."""
+    got: dict[str, bytes] = {}
 
+    async def fill() -> None:
+        got.update(await _service_files(language))
 
-async def index_all(jobs: Sequence[Job], language: str, services: int) -> None:
-    """Index every job; `services` Pagefind processes at once, each taking the next job when free."""
-    queue: asyncio.Queue[Job] = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
-
-    async def worker() -> None:
-        service = await _Service().launch()
-        try:
-            while not queue.empty():
-                fields, output = queue.get_nowait()
-                await _index_one(service, fields(), language, output)
-        finally:
-            await service.close()
-
-    await asyncio.gather(*(worker() for _ in range(max(1, min(services, len(jobs))))))
+    _run(fill)
+    entry = json.loads(got[ENTRY])
+    ((name, info),) = entry["languages"].items()
+    files = {p: b for p, b in got.items() if not p.startswith(DATA) and not p.endswith(".pf_meta") and p != ENTRY}
+    return Assets(files, entry["version"], entry.get("include_characters", []), name, info["wasm"])
 
 
 def _run(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -209,13 +193,12 @@ def write_shards(
 def start_shards(
     shards: Sequence[Shard], keys: Mapping[str, str], language: str, output: Path, previous: Path | None, services: int
 ) -> PendingShards:
-    """Start indexing each shard into output/<name>/ (the pagefind/ folder).
+    """Start writing each shard into output/<name>/ (the pagefind/ folder).
 
     `keys` are the shards' keys (shard_key) by name. A shard whose key is the
-    previous build's same shard's is not indexed again: its files are the
-    previous ones. That keeps rebuilds byte-identical (Pagefind writes its
-    filter and meta files in hash-map order: Pagefind issue #638) and is what
-    makes re-indexing an edit cost one shard, not the archive.
+    previous build's same shard's is not written again: its files are the
+    previous ones. That keeps an edit's cost to one shard, and the other
+    shards' files untouched (mtimes included), so a sync moves only what changed.
     """
     reused: list[str] = []
     files: dict[str, list[str]] = {}
@@ -228,72 +211,67 @@ def start_shards(
         else:
             todo.append(shard)
     pending = PendingShards(keys, reused, files, [output / s.name for s in todo])
-    if todo and sum(len(s.records) for s in todo) >= BESIDE_FROM:
-        pending.spawn(todo, language, services)
-    elif todo:
-        jobs = [(lambda fields=[record_fields(r) for r in s.records]: fields, output / s.name) for s in todo]
-        pending.work = lambda: _run(lambda: index_all(jobs, language, services))
+    if todo:
+        kit = assets(language)  # before any fork: the service's client runs threads
+        jobs = [(s, output / s.name) for s in todo]
+        if sum(len(s.records) for s in todo) >= BESIDE_FROM:
+            pending.spawn(jobs, language, kit, services)
+        else:
+            pending.work = lambda: [_write_shard(shard, folder, language, kit) for shard, folder in jobs]
     return pending
 
 
+def _write_shard(shard: Shard, folder: Path, language: str, kit: Assets) -> None:
+    write_bundle([record_fields(r) for r in shard.records], language, folder, kit)
+
+
+def _die_with_parent() -> None:
+    """A worker is killed when the build is: a build killed mid-way must not leave
+    workers writing into its staging folder (Linux's parent-death signal)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the workers end once their shard is written
+        pass
+
+
 class PendingShards:
-    """Shards being indexed: `finish` waits for them and returns what `write_shards`
+    """Shards being written: `finish` waits for them and returns what `write_shards`
     does; `cancel` stops them (the build failed)."""
 
     def __init__(self, keys: Mapping[str, str], reused: list[str], files: dict[str, list[str]], folders: list[Path]) -> None:
         self.keys, self.reused, self.files, self.folders = keys, reused, files, folders
-        self.work: Callable[[], None] | None = None  # indexing still to do in this process, at `finish`
-        self._process: subprocess.Popen[bytes] | None = None
-        self._scratch: Path | None = None
+        self.work: Callable[[], object] | None = None  # writing still to do in this process, at `finish`
+        self._pool: Pool | None = None
+        self._results: list[AsyncResult] = []
 
-    def spawn(self, shards: Sequence[Shard], language: str, services: int) -> None:
-        """Start the indexer program (indexer.py) on `shards`, one records file each."""
-        # In the staging folder: a build killed before it removes this is cleaned
-        # up by the next one with the rest of that folder (write.clean_stale).
-        self._scratch = Path(tempfile.mkdtemp(prefix=".indexer-", dir=self.folders[0].parent.parent))
-        jobs = []
-        for n, (shard, folder) in enumerate(zip(shards, self.folders)):
-            records = self._scratch / f"{n}.jsonl"
-            with records.open("w", encoding="utf-8") as out:
-                out.writelines(json.dumps(record_fields(r), ensure_ascii=False) + "\n" for r in shard.records)
-            jobs.append([str(records), str(folder)])
-        spec = self._scratch / "jobs.json"
-        spec.write_text(json.dumps({"language": language, "services": services, "parent": os.getpid(), "jobs": jobs}), encoding="utf-8")
-        with (self._scratch / "stderr").open("wb") as errors:
-            # A session of its own, so that cancelling ends it and its Pagefind processes together.
-            self._process = subprocess.Popen(
-                [*INDEXER, str(spec)],
-                stdin=subprocess.DEVNULL, stdout=errors, stderr=errors, start_new_session=True,
-            )  # fmt: skip
+    def spawn(self, jobs: Sequence[tuple[Shard, Path]], language: str, kit: Assets, services: int) -> None:
+        """Write the shards in forked workers, which inherit the records."""
+        self._pool = get_context("fork").Pool(max(1, min(services, len(jobs))), initializer=_die_with_parent)
+        self._results = [self._pool.apply_async(_write_shard, (shard, folder, language, kit)) for shard, folder in jobs]
+        self._pool.close()
 
     def finish(self) -> tuple[list[str], dict[str, list[str]]]:
         try:
             if self.work is not None:
                 self.work()
-            if self._process is not None:
-                if self._process.wait() != 0:
-                    raise SearchError(Problem("search index", f"Pagefind's indexer failed: {self._errors()}", "build again; if it fails the same way, report this message"))
+            for result in self._results:
+                try:
+                    result.get()
+                except Exception as exc:
+                    raise SearchError(Problem("search index", f"writing a Pagefind shard failed: {type(exc).__name__}: {exc}", "build again; if it fails the same way, report this message")) from exc
         finally:
-            self._clean()
+            self._stop()
         for folder in self.folders:
-            canonicalise(folder)
             written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
             (folder / DIGEST_FILE).write_text("\n".join([self.keys[folder.name], *written]) + "\n", encoding="utf-8")
             self.files[folder.name] = [*written, DIGEST_FILE]
         return self.reused, self.files
 
     def cancel(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait()
-        self._clean()
+        self._stop()
 
-    def _errors(self) -> str:
-        assert self._scratch is not None
-        text = (self._scratch / "stderr").read_text(encoding="utf-8", errors="replace").strip()
-        return text.splitlines()[-1] if text else f"exit status {self._process.returncode if self._process else '?'}"
-
-    def _clean(self) -> None:
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
