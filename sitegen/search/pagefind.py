@@ -39,7 +39,7 @@ from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
 from ..errors import Problem, SearchError
-from .pagefind_bundle import DATA, ENTRY, Assets, write_bundle
+from .pagefind_bundle import ENTRY, Assets, write_bundle
 
 if TYPE_CHECKING:
     from .records import Record
@@ -156,6 +156,9 @@ async def _service_files(language: str) -> dict[str, bytes]:
         await service.close()
 
 
+BROWSER_FILES = ("pagefind.js", "pagefind-worker.js")  # and the WebAssembly files, wasm.<language>.pagefind
+
+
 def assets(language: str) -> Assets:
     """Pagefind's own files for `language`, from its service: an index of one
     throwaway record, of which we keep what is not data (about 0.1 s)."""
@@ -167,7 +170,8 @@ def assets(language: str) -> Assets:
     _run(fill)
     entry = json.loads(got[ENTRY])
     ((name, info),) = entry["languages"].items()
-    files = {p: b for p, b in got.items() if not p.startswith(DATA) and not p.endswith(".pf_meta") and p != ENTRY}
+    # Only what search.js loads: Pagefind's own UIs (about 420 KB a shard) are never used.
+    files = {p: b for p, b in got.items() if p in BROWSER_FILES or (p.startswith("wasm.") and p.endswith(".pagefind"))}
     return Assets(files, entry["version"], entry.get("include_characters", []), name, info["wasm"])
 
 

@@ -40,7 +40,7 @@ from typing import Any
 
 import cbor2
 
-from .pagefind_words import Words
+from .pagefind_words import FULL, SPELLING, Words, key_of
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
@@ -48,7 +48,6 @@ CHUNK_BYTES = 64_000  # CBOR bytes per index file, before gzip: about what Pagef
 # gzip level 6, not Pagefind's 9: on our bundles 9 saved under 1% of the bytes
 # for three times the compression time.
 LEVEL = 6
-DATA = ("fragment/", "index/", "filter/")  # what a bundle's records make; the rest are assets
 
 
 class Assets:
@@ -130,18 +129,27 @@ _NONE = _array(0)
 _PAGE = _array(3)
 
 
-class _Postings:
-    """One word's (as stemmed, or as written with marks) pages, as CBOR as they come."""
+class _Once(dict):
+    """The runs of a word found once at full weight, by its position: most words of a page."""
 
-    __slots__ = ("pages", "last", "size")
+    def __missing__(self, position: int) -> bytes:
+        code = self[position] = _array(2) + _INT[-(FULL + 1)] + _INT[position]
+        return code
 
-    def __init__(self) -> None:
-        self.pages: list[bytes] = []
-        self.last = 0
-        self.size = 0
 
-    def code(self) -> bytes:
-        return _array(len(self.pages)) + b"".join(self.pages)
+_ONCE = _Once()
+_FULL_RUN = _INT[-(FULL + 1)]
+
+
+def _positions(words: Sequence[str]) -> dict[str, list[int]]:
+    at: dict[str, list[int]] = {}
+    for position, raw in enumerate(words):
+        seen = at.get(raw)
+        if seen is None:
+            at[raw] = [position]
+        else:
+            seen.append(position)
+    return at
 
 
 def _sorted_pages(values: list[tuple[str, int]]) -> list[int]:
@@ -157,7 +165,9 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
     """Write the bundle of these records (pagefind.record_fields) into `folder`."""
     words = Words(language, kit.include)
     lang = kit.language
-    postings: dict[tuple[str, str | None], _Postings] = {}  # by (stem, word as written if it had marks)
+    # By pagefind_words.key_of(stem, word as written if it had marks): [[each page's
+    # CBOR], the last page, bytes so far].
+    postings: dict[str, list] = {}
     field_names = sorted({name for item in fields for name in item["meta"]})
     pages: list[list] = []
     filters: dict[str, dict[str, list[int]]] = {}
@@ -166,36 +176,52 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
     for dir_name in ("fragment", "index", "filter"):
         (folder / dir_name).mkdir(parents=True, exist_ok=True)
     for item in fields:
-        written = [w for w in (raw.replace("\u200b", "") for raw in item["content"].split()) if w]
+        content_text = item["content"]
+        if "\u200b" in content_text:  # zero-width spaces are not text: a word of nothing else is no word
+            written = [w for w in (raw.replace("\u200b", "") for raw in content_text.split()) if w]
+        else:
+            written = content_text.split()
         if not written:
             continue  # Pagefind drops a record without text
         page = len(pages)
-        located: dict[tuple[str, str | None], list] = {}  # → [[(weight, positions)], [(field, positions)]]
-        for n, text in enumerate([written, *((item["meta"].get(name) or "").split() for name in field_names)]):
-            at: dict[str, list[int]] = {}
-            for position, raw in enumerate(text):
-                seen = at.get(raw)
-                if seen is None:
-                    at[raw] = [position]
+        meta: dict[str, list[tuple[int, list[int]]]] = {}
+        for field, name in enumerate(field_names):
+            for raw, positions in _positions((item["meta"].get(name) or "").split()).items():
+                for key, _ in words.keyed(raw):
+                    meta.setdefault(key, []).append((field, positions))
+        meta_codes = {key: _runs(found) for key, found in meta.items()}
+        content: dict[str, list[tuple[int, list[int]]]] = {}
+        for raw, positions in _positions(written).items():
+            for key, weight in words.keyed(raw):
+                found = content.get(key)
+                if found is None:
+                    content[key] = [(weight, positions)]
                 else:
-                    seen.append(position)
-            for raw, positions in at.items():
-                for stem, as_written, weight in words.of(raw):
-                    slot = located.get((stem, as_written))
-                    if slot is None:
-                        slot = located[(stem, as_written)] = [[], []]
-                    if n == 0:
-                        slot[0].append((weight, positions))
-                    else:
-                        slot[1].append((n - 1, positions))
-        for key, (locs, meta_locs) in located.items():
+                    found.append((weight, positions))
+        for key, found in content.items():
+            if len(found) == 1 and found[0][0] == FULL:  # the common case, inline
+                at = found[0][1]
+                if len(at) == 1:
+                    locs = _ONCE[at[0]]
+                else:
+                    locs = b"".join([_array(len(at) + 1), _FULL_RUN, _INT[at[0]], *map(_INT.__getitem__, map(sub, at[1:], at[:-1]))])
+            else:
+                locs = _runs(found)
             target = postings.get(key)
             if target is None:
-                target = postings[key] = _Postings()
-            code = b"".join([_PAGE, _INT[page - target.last], _runs(locs) if locs else _NONE, _runs(meta_locs) if meta_locs else _NONE])
-            target.pages.append(code)
-            target.last = page
-            target.size += len(code)
+                target = postings[key] = [[], 0, 0]
+            code = b"".join((_PAGE, _INT[page - target[1]], locs, meta_codes.pop(key, _NONE) if meta_codes else _NONE))
+            target[0].append(code)
+            target[1] = page
+            target[2] += len(code)
+        for key, meta_code in meta_codes.items():
+            target = postings.get(key)
+            if target is None:
+                target = postings[key] = [[], 0, 0]
+            code = b"".join((_PAGE, _INT[page - target[1]], _NONE, meta_code))
+            target[0].append(code)
+            target[1] = page
+            target[2] += len(code)
         fragment = {
             "url": item["url"],
             "content": " ".join(written),
@@ -233,26 +259,31 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
         (folder / path).write_bytes(content)
 
 
-def _write_index(postings: dict[tuple[str, str | None], _Postings], lang: str, folder: Path, taken: set[str]) -> list[list[str]]:
+def _code(found: list) -> bytes:
+    return _array(len(found[0])) + b"".join(found[0])
+
+
+def _write_index(postings: dict[str, list], lang: str, folder: Path, taken: set[str]) -> list[list[str]]:
     """The words in order, in files of about CHUNK_BYTES; their [from, to, hash]."""
-    variants: dict[str, list[str]] = {}
-    for stem, as_written in postings:
-        spellings = variants.setdefault(stem, [])
-        if as_written is not None:
-            spellings.append(as_written)
+    spellings: dict[str, list[str]] = {}
+    for key in postings:
+        stem, _, as_written = key.partition(SPELLING)
+        found = spellings.setdefault(stem, [])
+        if as_written:
+            found.append(as_written)
     chunks: list[tuple[str, str, list[bytes]]] = []
     current: list[bytes] = []
     first = ""
     size = 0
-    for stem in sorted(variants):
-        main = postings.get((stem, None))
-        spellings = sorted(variants[stem])
-        parts = [_PAGE, _text(stem), main.code() if main else _NONE, _array(len(spellings))]
-        for spelling in spellings:
-            found = postings[(stem, spelling)]
-            parts += [_array(2), _text(spelling), found.code()]
-            size += found.size
-        size += main.size if main else 0
+    for stem in sorted(spellings):
+        main = postings.get(stem)
+        variants = sorted(spellings[stem])
+        parts = [_PAGE, _text(stem), _code(main) if main else _NONE, _array(len(variants))]
+        size += main[2] if main else 0
+        for as_written in variants:
+            found = postings[key_of(stem, as_written)]
+            parts += [_array(2), _text(as_written), _code(found)]
+            size += found[2]
         if not current:
             first = stem
         current.append(b"".join(parts))
@@ -277,4 +308,4 @@ def _write_index(postings: dict[tuple[str, str | None], _Postings], lang: str, f
     return out
 
 
-__all__ = ["Assets", "write_bundle", "ENTRY", "DATA", "SIGNATURE"]
+__all__ = ["Assets", "write_bundle", "ENTRY", "SIGNATURE"]

@@ -51,6 +51,11 @@ _CASE_CUTS = regex.compile(
 )
 
 Indexed = tuple[str, "str | None", int]  # (stem, the word as written if it had marks, weight)
+SPELLING = "\x00"  # joins a stem and a spelling in one key (`Words.keyed`); in neither
+
+
+def key_of(stem: str, as_written: str | None) -> str:
+    return stem if as_written is None else f"{stem}{SPELLING}{as_written}"
 
 
 def stemmer_for(language: str) -> Stemmer.Stemmer | None:
@@ -78,6 +83,7 @@ class Words:
         self._stemmer = stemmer_for(language)
         self._keep = regex.compile(r"[^\p{Alphabetic}\p{N}" + regex.escape("".join(include)) + "]+")
         self._seen: dict[str, tuple[Indexed, ...]] = {}
+        self._keyed: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def _stem(self, word: str) -> tuple[str, str | None]:
         bare = _bare(word)  # may be "": a lone vowel mark is a word of no letters
@@ -103,4 +109,11 @@ class Words:
         if compound and _EMOJI.search(raw):  # each emoji is a word of its own, as written
             out.extend((g, None, FULL) for g in regex.findall(r"\X", raw) if _EMOJI.search(g))
         found = self._seen[raw] = tuple(out)
+        return found
+
+    def keyed(self, raw: str) -> tuple[tuple[str, int], ...]:
+        """`of`, as (key_of(stem, as written), weight) pairs: strings hash once, tuples every time."""
+        found = self._keyed.get(raw)
+        if found is None:
+            found = self._keyed[raw] = tuple((key_of(stem, as_written), weight) for stem, as_written, weight in self.of(raw))
         return found
