@@ -19,7 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .cache import CachedPage, digest
-from .parallel import chunks, in_process, workers
+from .parallel import chunks, frozen, in_process, workers
 from .render import Page, Renderer
 from .urls import output_file
 from .verify import internal_links
@@ -127,7 +127,7 @@ def render_pages(renderer: Renderer, placement: Placement, jobs: list[Job]) -> I
             yield _render_one(renderer, placement, *job)
         return
     context = get_context("fork")
-    with ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(renderer, placement)) as pool:
+    with frozen(), ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(renderer, placement)) as pool:
         for done in pool.map(_work, [list(part) for part in chunks(jobs)]):
             yield from done
 

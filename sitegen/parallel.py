@@ -3,8 +3,10 @@ so only small job descriptions travel to them."""
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -26,3 +28,17 @@ def chunks(items: Sequence[T], per_worker: int = 8) -> list[Sequence[T]]:
     """Several chunks per worker, so one slow chunk does not idle the others."""
     size = max(50, len(items) // (workers() * per_worker))
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """Keep the objects made so far out of garbage collection while forked workers
+    run. A worker's collection writes to every object it scans, so each would copy
+    the whole inherited model page by page (more memory, and the kernel's time to
+    copy); frozen, the pages stay shared. Open it before forking, close it once the
+    workers are gone."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

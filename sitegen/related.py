@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from . import terms as terms_mod
 from .content.model import Article, Library
-from .parallel import chunks, in_process, workers
+from .parallel import chunks, frozen, in_process, workers
 from .terms import unpack_counts
 
 T = TypeVar("T")
@@ -139,7 +139,7 @@ def _spread(work: Callable[[Any, Sequence[int]], T], shared: Any, ranks: range) 
     Workers inherit `shared` by forking, so only ranges and results are pickled."""
     if in_process(len(ranks)):
         return [work(shared, ranks)]
-    with ProcessPoolExecutor(workers(), mp_context=get_context("fork"), initializer=_adopt, initargs=(work, shared)) as pool:
+    with frozen(), ProcessPoolExecutor(workers(), mp_context=get_context("fork"), initializer=_adopt, initargs=(work, shared)) as pool:
         return list(pool.map(_work_inherited, chunks(ranks)))
 
 

@@ -29,6 +29,7 @@ import json
 import signal
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from importlib.metadata import version
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult, Pool
@@ -39,6 +40,7 @@ from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
 from ..errors import Problem, SearchError
+from ..parallel import frozen
 from .pagefind_bundle import ENTRY, Assets, write_bundle
 
 if TYPE_CHECKING:
@@ -247,9 +249,12 @@ class PendingShards:
         self.work: Callable[[], object] | None = None  # writing still to do in this process, at `finish`
         self._pool: Pool | None = None
         self._results: list[AsyncResult] = []
+        self._frozen: AbstractContextManager[None] | None = None
 
     def spawn(self, jobs: Sequence[tuple[Shard, Path]], language: str, kit: Assets, services: int) -> None:
         """Write the shards in forked workers, which inherit the records."""
+        self._frozen = frozen()
+        self._frozen.__enter__()
         self._pool = get_context("fork").Pool(max(1, min(services, len(jobs))), initializer=_die_with_parent)
         self._results = [self._pool.apply_async(_write_shard, (shard, folder, language, kit)) for shard, folder in jobs]
         self._pool.close()
@@ -279,3 +284,6 @@ class PendingShards:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+        if self._frozen is not None:
+            self._frozen.__exit__(None, None, None)
+            self._frozen = None
