@@ -126,3 +126,19 @@ def test_shard_writers_end_with_a_killed_build(make_site) -> None:
     while _working_in(site.root.resolve()):
         assert time.monotonic() < deadline, "a shard writer outlived its build"
         time.sleep(0.1)
+
+
+def test_no_pagefind_service_fails_the_build_with_its_fix(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(ARTICLES)
+    site.build()
+    before = tree_state(site.out)
+    site.write({"content/articles/b.md": article("الثاني", date="2024-02-03")})
+
+    async def missing(language: str) -> dict[str, bytes]:
+        raise FileNotFoundError("pagefind_bin/pagefind")
+
+    monkeypatch.setattr(pagefind, "_service_files", missing)
+    with pytest.raises(SearchError, match="make build") as raised:
+        site.build()
+    assert "browser files" in str(raised.value)
+    assert tree_state(site.out) == before

@@ -76,7 +76,7 @@ def record_fields(record: Record) -> dict:
     return {"url": record.url, "content": record.text, "meta": meta, "filters": filters, "sort": {"date": record.sort}}
 
 
-DIGEST_FILE = "sitegen-shard.txt"  # the shard's key, then every file Pagefind wrote for it
+DIGEST_FILE = "sitegen-shard.txt"  # the shard's key, then every file of the shard
 
 
 def _intact(folder: Path, key: str) -> list[str] | None:
@@ -218,7 +218,10 @@ def start_shards(
             todo.append(shard)
     pending = PendingShards(keys, reused, files, [output / s.name for s in todo])
     if todo:
-        kit = assets(language)  # before any fork: the service's client runs threads
+        try:
+            kit = assets(language)  # before any fork: the service's client runs threads
+        except (OSError, RuntimeError, ValueError, KeyError) as exc:
+            raise SearchError(Problem("search index", f"Pagefind's service did not give its browser files: {type(exc).__name__}: {exc}", "run `make build` again to reinstall sitegen's dependencies (pagefind[bin] provides the service)")) from exc
         jobs = [(s, output / s.name) for s in todo]
         if sum(len(s.records) for s in todo) >= BESIDE_FROM:
             pending.spawn(jobs, language, kit, services)
