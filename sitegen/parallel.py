@@ -30,6 +30,9 @@ def chunks(items: Sequence[T], per_worker: int = 8) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+_frozen_depth = [0]  # frozen() may be nested: only the outermost unfreezes
+
+
 @contextmanager
 def frozen() -> Iterator[None]:
     """Keep the objects made so far out of garbage collection while forked workers
@@ -38,7 +41,10 @@ def frozen() -> Iterator[None]:
     copy); frozen, the pages stay shared. Open it before forking, close it once the
     workers are gone."""
     gc.freeze()
+    _frozen_depth[0] += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _frozen_depth[0] -= 1
+        if not _frozen_depth[0]:
+            gc.unfreeze()

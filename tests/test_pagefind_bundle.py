@@ -31,6 +31,9 @@ EDGE_CASES = [
     _record("d/", "\u200b كلمة \u200b مكررة كلمة مكررة ـــ ٢٠٢١ ١٢٣ ؟", "عنوان مكرر مكرر", extra={"k": "والحكومة بالحكومة", "x": "⠁⠂"}),
     _record("e/", "", "بلا نص"),  # Pagefind drops a record without text
     _record("f/", "مسيّرة مفخخة إيران وإيران آخر", "Mustafa al-Kadhimi مصطفى", sort="10", topic="إيران"),
+    # Parts repeated at one position; words and meta past CBOR's one-byte lengths;
+    # positions past 255 and 65,535 apart.
+    _record("g/", "بيروت-بيروت x-x " + "الاستخباراتيةوالعسكريةوالأمنية " + " ".join(["حشو"] * 300) + " نهاية " + " ".join(["ملء"] * 65_600) + " نهاية", "عنوان " * 60, authors="كاتب " * 40),
 ]
 
 

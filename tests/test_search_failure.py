@@ -5,6 +5,7 @@ fails for another reason stops them, and a killed build takes them with it."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -49,6 +50,10 @@ def _sleep(*args: object) -> None:
     time.sleep(120)
 
 
+def _die(*args: object) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does to a process out of memory
+
+
 def _workers() -> list[int]:
     """This process's forked children that still run (pool workers)."""
     found = []
@@ -84,6 +89,18 @@ def test_a_search_failure_fails_the_build_and_keeps_the_previous_site(make_site,
         site.build()
     assert tree_state(site.out) == before
     assert not list(site.root.glob(".public.staging-*"))
+    assert not _workers()
+
+
+def test_a_killed_shard_writer_fails_the_build_instead_of_hanging_it(make_site, beside, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(ARTICLES)
+    site.build()
+    before = tree_state(site.out)
+    site.write({"content/articles/b.md": article("الثاني", date="2024-02-03")})
+    monkeypatch.setattr(pagefind, "_write_shard", _die)
+    with pytest.raises(SearchError, match="exit status -9"):
+        site.build()
+    assert tree_state(site.out) == before
     assert not _workers()
 
 

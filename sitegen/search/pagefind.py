@@ -26,13 +26,16 @@ import base64
 import ctypes
 import hashlib
 import json
+import os
 import signal
+import unicodedata
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from importlib.metadata import version
 from multiprocessing import get_context
-from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +63,8 @@ def hidden(value: object) -> str:
 
 
 def record_fields(record: Record) -> dict:
-    """The add_custom_record arguments of one record (language set by the caller)."""
+    """One record as the bundle writer takes it: the arguments Pagefind's
+    add_custom_record takes (but the language), so the two can be compared."""
     meta = {"title": record.title, "x": hidden({"d": record.date, "i": record.image})}
     if record.authors:
         meta["authors"] = "، ".join(record.authors)
@@ -98,7 +102,9 @@ def shard_key(site: str, language: str, records: Iterable[tuple[str, str]]) -> s
     build's digest of config and templates. Our search code and Pagefind's
     version count too: either changes what is indexed.
     """
-    h = hashlib.sha256(f"{site}\0{language}\0{version('pagefind')}\0".encode())
+    # What decides the index's words counts too: the stemmers, Unicode's tables.
+    tools = "\0".join([version("pagefind"), version("pystemmer"), version("regex"), unicodedata.unidata_version])
+    h = hashlib.sha256(f"{site}\0{language}\0{tools}\0".encode())
     for code in sorted(Path(__file__).parent.glob("*.py")):
         h.update(code.read_bytes())
     for url, article in records:
@@ -118,7 +124,14 @@ class _Service(PagefindService):
     async def _wait_for_responses(self) -> None:
         assert self._backend.stdout is not None
         while True:
-            raw = await _read_answer(self._backend.stdout)
+            try:
+                raw = await _read_answer(self._backend.stdout)
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                # The service ended: whoever waits for an answer hears it, rather than waiting for ever.
+                for future in self._responses.values():
+                    if not future.done():
+                        future.set_exception(RuntimeError(f"Pagefind's service ended: {exc}"))
+                return
             answer = json.loads(base64.b64decode(raw[:-1]))
             if not answer:
                 continue
@@ -158,6 +171,7 @@ async def _service_files(language: str) -> dict[str, bytes]:
         await service.close()
 
 
+SERVICE_SECONDS = 120  # a service that has not answered by then will not
 BROWSER_FILES = ("pagefind.js", "pagefind-worker.js")  # and the WebAssembly files, wasm.<language>.pagefind
 
 
@@ -167,7 +181,7 @@ def assets(language: str) -> Assets:
     got: dict[str, bytes] = {}
 
     async def fill() -> None:
-        got.update(await _service_files(language))
+        got.update(await asyncio.wait_for(_service_files(language), SERVICE_SECONDS))
 
     _run(fill)
     entry = json.loads(got[ENTRY])
@@ -220,7 +234,7 @@ def start_shards(
     if todo:
         try:
             kit = assets(language)  # before any fork: the service's client runs threads
-        except (OSError, RuntimeError, ValueError, KeyError) as exc:
+        except (OSError, RuntimeError, ValueError, KeyError, asyncio.TimeoutError) as exc:
             raise SearchError(Problem("search index", f"Pagefind's service did not give its browser files: {type(exc).__name__}: {exc}", "run `make build` again to reinstall sitegen's dependencies (pagefind[bin] provides the service)")) from exc
         jobs = [(s, output / s.name) for s in todo]
         if sum(len(s.records) for s in todo) >= BESIDE_FROM:
@@ -234,13 +248,42 @@ def _write_shard(shard: Shard, folder: Path, language: str, kit: Assets) -> None
     write_bundle([record_fields(r) for r in shard.records], language, folder, kit)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """A worker is killed when the build is: a build killed mid-way must not leave
     workers writing into its staging folder (Linux's parent-death signal)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the workers end once their shard is written
+    except (OSError, AttributeError):  # not Linux: a worker ends once its shards are written
         pass
+    if os.getppid() != parent:  # the build died before the signal was asked for
+        os._exit(1)
+
+
+def _worker(jobs: Sequence[tuple[Shard, Path]], language: str, kit: Assets, parent: int, report: Connection) -> None:
+    """A forked worker's life: its shards, then a word to the build (nothing: done)."""
+    _die_with_parent(parent)
+    try:
+        for shard, folder in jobs:
+            _write_shard(shard, folder, language, kit)
+    except BaseException as exc:  # told to the build, which names it in its error
+        report.send(f"{type(exc).__name__}: {exc}")
+        os._exit(1)
+    report.send("")
+    os._exit(0)  # no interpreter shutdown: the inherited model needs no cleaning up
+
+
+def _spread(jobs: Sequence[tuple[Shard, Path]], workers: int) -> list[list[tuple[Shard, Path]]]:
+    """Jobs over workers, largest first to the least loaded."""
+    loads = [[0, n, []] for n in range(workers)]
+    for job in sorted(jobs, key=lambda job: -len(job[0].records)):
+        least = min(loads)
+        least[0] += len(job[0].records)
+        least[2].append(job)
+    return [load[2] for load in loads if load[2]]
+
+
+def _failed(message: str) -> SearchError:
+    return SearchError(Problem("search index", f"writing a Pagefind shard failed: {message}", "build again; if it fails the same way, report this message"))
 
 
 class PendingShards:
@@ -250,27 +293,43 @@ class PendingShards:
     def __init__(self, keys: Mapping[str, str], reused: list[str], files: dict[str, list[str]], folders: list[Path]) -> None:
         self.keys, self.reused, self.files, self.folders = keys, reused, files, folders
         self.work: Callable[[], object] | None = None  # writing still to do in this process, at `finish`
-        self._pool: Pool | None = None
-        self._results: list[AsyncResult] = []
+        self._workers: list[tuple[BaseProcess, Connection]] = []
         self._frozen: AbstractContextManager[None] | None = None
 
     def spawn(self, jobs: Sequence[tuple[Shard, Path]], language: str, kit: Assets, services: int) -> None:
-        """Write the shards in forked workers, which inherit the records."""
+        """Write the shards in forked workers, which inherit the records (nothing is pickled)."""
+        context = get_context("fork")
         self._frozen = frozen()
         self._frozen.__enter__()
-        self._pool = get_context("fork").Pool(max(1, min(services, len(jobs))), initializer=_die_with_parent)
-        self._results = [self._pool.apply_async(_write_shard, (shard, folder, language, kit)) for shard, folder in jobs]
-        self._pool.close()
+        try:
+            for part in _spread(jobs, max(1, services)):
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_worker, args=(part, language, kit, os.getpid(), send), daemon=True)
+                process.start()
+                send.close()
+                self._workers.append((process, receive))
+        except BaseException as exc:
+            self._stop()
+            if isinstance(exc, OSError):
+                raise _failed(f"no worker could be started: {exc}") from exc
+            raise
 
     def finish(self) -> tuple[list[str], dict[str, list[str]]]:
         try:
-            if self.work is not None:
-                self.work()
-            for result in self._results:
+            try:
+                if self.work is not None:
+                    self.work()
+            except Exception as exc:
+                raise _failed(f"{type(exc).__name__}: {exc}") from exc
+            for process, receive in self._workers:
+                # A worker that died (killed, out of memory) says nothing: EOF, not a hang.
                 try:
-                    result.get()
-                except Exception as exc:
-                    raise SearchError(Problem("search index", f"writing a Pagefind shard failed: {type(exc).__name__}: {exc}", "build again; if it fails the same way, report this message")) from exc
+                    message = receive.recv()
+                except EOFError:
+                    process.join()
+                    message = f"a worker ended without a word (exit status {process.exitcode})"
+                if message:
+                    raise _failed(message)
         finally:
             self._stop()
         for folder in self.folders:
@@ -283,10 +342,12 @@ class PendingShards:
         self._stop()
 
     def _stop(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        for process, receive in self._workers:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receive.close()
+        self._workers = []
         if self._frozen is not None:
             self._frozen.__exit__(None, None, None)
             self._frozen = None

@@ -14,8 +14,8 @@ real articles).
 The files, each gzip'd behind Pagefind's "pagefind_dcd" signature:
 - fragment/<lang>_<hash>.pf_fragment: a page's JSON (url, content,
   word_count, filters, meta, anchors);
-- index/<lang>_<hash>.pf_index: CBOR [[word, pages, variants], ...] for a run
-  of words in order; a page is [page number minus the previous one, locs,
+- index/<lang>_<hash>.pf_index: CBOR [[[word, pages, variants], ...]] for a
+  run of words in order; a page is [page number minus the previous one, locs,
   meta locs], where locs are runs of positions, each run a marker
   -(weight + 1) and then each position minus the one before it, and meta
   locs the same with -(field + 1) markers; variants are [[word as written,
@@ -25,7 +25,8 @@ The files, each gzip'd behind Pagefind's "pagefind_dcd" signature:
   count], ...], [[first word, last word, index hash], ...], [[filter, hash],
   ...], [[sort, [page, ...]], ...], [meta field, ...]];
 - pagefind-entry.json, naming the metadata.
-Names are hashes of the bytes, so the same records give the same bytes.
+Names are hashes of the bytes before gzip, so the same records give the same
+bytes whatever zlib compresses them.
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ def _name(data: bytes, stem: str, taken: set[str], digits: int = 7) -> str:
     return name
 
 
-def _pack(value: Any) -> bytes:
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=LEVEL, mtime=0)
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=LEVEL, mtime=0)  # mtime 0: no build time in the bytes
 
 
 # The word index is most of a bundle's bytes and of its work: its CBOR is
@@ -232,7 +233,7 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
         }
         data = SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         name = _name(data, f"{lang}_", taken)
-        (folder / "fragment" / f"{name}.pf_fragment").write_bytes(gzip.compress(data, compresslevel=LEVEL, mtime=0))
+        (folder / "fragment" / f"{name}.pf_fragment").write_bytes(_gzip(data))
         pages.append([name, len(written)])
         for filter_name, values in item["filters"].items():
             for value in values:
@@ -244,14 +245,14 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
     filter_files = []
     for filter_name in sorted(filters):
         values = [[value, filters[filter_name][value]] for value in sorted(filters[filter_name])]
-        data = _pack([filter_name, values])
+        data = SIGNATURE + cbor2.dumps([filter_name, values])
         name = _name(data, f"{lang}_", taken)
-        (folder / "filter" / f"{name}.pf_filter").write_bytes(data)
+        (folder / "filter" / f"{name}.pf_filter").write_bytes(_gzip(data))
         filter_files.append([filter_name, name])
     meta = [kit.version, pages, chunks, filter_files, [[s, _sorted_pages(sorts[s])] for s in sorted(sorts)], field_names]
-    data = _pack(meta)
+    data = SIGNATURE + cbor2.dumps(meta)
     meta_name = _name(data, f"pagefind.{lang}_", taken, 10).removeprefix("pagefind.")
-    (folder / f"pagefind.{meta_name}.pf_meta").write_bytes(data)
+    (folder / f"pagefind.{meta_name}.pf_meta").write_bytes(_gzip(data))
     entry = {"version": kit.version, "languages": {lang: {"hash": meta_name, "wasm": kit.wasm, "page_count": len(pages)}}, "include_characters": kit.include}
     (folder / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for path, content in kit.files.items():
@@ -301,9 +302,9 @@ def _write_index(postings: dict[str, list], lang: str, folder: Path, taken: set[
         left[1], right[0] = a[: common + 1], b[: common + 1]
     out = []
     for (low, high), (_, _, words) in zip(bounds, chunks):
-        data = gzip.compress(b"".join([SIGNATURE, _array(1), _array(len(words)), *words]), compresslevel=LEVEL, mtime=0)
+        data = b"".join([SIGNATURE, _array(1), _array(len(words)), *words])
         name = _name(data, f"{lang}_", taken)
-        (folder / "index" / f"{name}.pf_index").write_bytes(data)
+        (folder / "index" / f"{name}.pf_index").write_bytes(_gzip(data))
         out.append([low, high, name])
     return out
 
