@@ -79,28 +79,19 @@ def test_forked_writers_write_what_the_build_process_writes(make_site, monkeypat
     assert not _workers()
 
 
-def test_a_search_failure_fails_the_build_and_keeps_the_previous_site(make_site, beside, monkeypatch: pytest.MonkeyPatch) -> None:
+# A writer that raises, and one killed (as the kernel kills a process out of
+# memory), which must fail the build rather than leave it waiting.
+@pytest.mark.parametrize(("writer", "message"), [(_fail, "shard writer crashed"), (_die, "exit status -9")], ids=["raises", "killed"])
+def test_a_search_failure_fails_the_build_and_keeps_the_previous_site(make_site, beside, monkeypatch: pytest.MonkeyPatch, writer, message: str) -> None:
     site = make_site(ARTICLES)
     site.build()
     before = tree_state(site.out)
     site.write({"content/articles/b.md": article("الثاني", date="2024-02-03")})
-    monkeypatch.setattr(pagefind, "_write_shard", _fail)
-    with pytest.raises(SearchError, match="shard writer crashed"):
+    monkeypatch.setattr(pagefind, "_write_shard", writer)
+    with pytest.raises(SearchError, match=message):
         site.build()
     assert tree_state(site.out) == before
     assert not list(site.root.glob(".public.staging-*"))
-    assert not _workers()
-
-
-def test_a_killed_shard_writer_fails_the_build_instead_of_hanging_it(make_site, beside, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = make_site(ARTICLES)
-    site.build()
-    before = tree_state(site.out)
-    site.write({"content/articles/b.md": article("الثاني", date="2024-02-03")})
-    monkeypatch.setattr(pagefind, "_write_shard", _die)
-    with pytest.raises(SearchError, match="exit status -9"):
-        site.build()
-    assert tree_state(site.out) == before
     assert not _workers()
 
 
