@@ -27,7 +27,7 @@ def _record(url: str, content: str, title: str, *, authors: str = "", sort: str 
 EDGE_CASES = [
     _record("a/", "أشارت مصادر إلى أنّ الحكومةَ العراقية استدعت السفير، والتهدئة مطلوبة الآن", "الكاظمي يلتقي السفير", authors="مريم الليبي، هبة", topic="العراق"),
     _record("b/", "قال لـ120 صحافياً في تموز/يوليو 2021: الوضعُ «خطير» (جداً)... أليس كذلك؟", "تقرير: 2021", sort="2021-07-01", topic="لبنان"),
-    _record("c/", "The minister's iPhone and COVID-19 WKWebViewComponent e-mail page.Find snake_case cloud🌦️cannon", "English Title", authors="Sam", sort="2023-05-05", topic="العراق"),
+    _record("c/", "The minister's iPhone and COVID-19 WKWebViewComponent e-mail page.Find snake_case cloud🌦️cannon ΟΔΟΣ ΟΔΟΣ-ΟΔΟΣ İstanbul", "English Title", authors="Sam", sort="2023-05-05", topic="العراق"),
     _record("d/", "\u200b كلمة \u200b مكررة كلمة مكررة ـــ ٢٠٢١ ١٢٣ ؟", "عنوان مكرر مكرر", extra={"k": "والحكومة بالحكومة", "x": "⠁⠂"}),
     _record("e/", "", "بلا نص"),  # Pagefind drops a record without text
     _record("f/", "مسيّرة مفخخة إيران وإيران آخر", "Mustafa al-Kadhimi مصطفى", sort="10", topic="إيران"),

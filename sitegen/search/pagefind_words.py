@@ -95,7 +95,9 @@ class Words:
         if found is not None:
             return found
         out: list[Indexed] = []
-        word = self._keep.sub("", raw).lower()
+        word = self._keep.sub("", raw)
+        # Letter by letter, as Pagefind does: str.lower would end a Greek word with ς.
+        word = word.lower() if word.isascii() else "".join(c.lower() for c in word)
         if word:
             out.append((*self._stem(word), FULL))
         compound = _NOT_ALNUM.search(raw) is not None or any(c.isupper() for c in raw[1:])
