@@ -19,9 +19,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
+from typing import TypeVar
 
 BODY_CHARS = 2500  # of the body's text: a news story says what it is about first, and tokenising is the cost
 TITLE_BOOST = 3  # a title word counts as this many body words
+K = TypeVar("K")
+V = TypeVar("V")
 _MEMO_CAP = 500_000  # distinct words remembered; a long-lived process starts over past it
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -46,14 +49,14 @@ def plain_text(html: str) -> str:
     return _ENTITY_RE.sub(" ", _TAG_RE.sub(" ", html))
 
 
-class Memo(dict):
-    """word -> term; a word is worked out once, on its first lookup."""
+class Memo(dict[K, V]):
+    """word -> term (or any key -> value); a key is worked out once, on its first lookup."""
 
-    def __init__(self, compute: Callable[[str], str]) -> None:
+    def __init__(self, compute: Callable[[K], V]) -> None:
         super().__init__()
         self.compute = compute
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, word: K) -> V:
         if len(self) >= _MEMO_CAP:
             self.clear()  # one shared Terms lives as long as the process (see `article_terms`)
         value = self[word] = self.compute(word)

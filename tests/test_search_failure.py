@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,16 +31,31 @@ def beside(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagefind, "BESIDE_FROM", 0)
 
 
-def _working_in(folder: Path) -> list[int]:
-    """Processes whose working directory is `folder`."""
+def _processes(test: Callable[[Path], bool]) -> list[int]:
+    """Running processes whose /proc entry passes `test`."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder:
+            if entry.name.isdigit() and test(entry):
                 found.append(int(entry.name))
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue  # it ended while we looked
     return found
+
+
+def _working_in(folder: Path) -> list[int]:
+    """Processes whose working directory is `folder`."""
+    return _processes(lambda entry: Path(os.readlink(entry / "cwd")) == folder)
+
+
+def _workers() -> list[int]:
+    """This process's forked children that still run (the shard writers)."""
+
+    def running_child(entry: Path) -> bool:
+        state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        return int(parent) == os.getpid() and state != "Z"
+
+    return _processes(running_child)
 
 
 def _fail(*args: object) -> None:
@@ -52,19 +68,6 @@ def _sleep(*args: object) -> None:
 
 def _die(*args: object) -> None:
     os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does to a process out of memory
-
-
-def _workers() -> list[int]:
-    """This process's forked children that still run (pool workers)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if entry.name.isdigit() and int(stat[1]) == os.getpid() and stat[0] != "Z":
-                found.append(int(entry.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return found
 
 
 def test_forked_writers_write_what_the_build_process_writes(make_site, monkeypatch: pytest.MonkeyPatch) -> None:

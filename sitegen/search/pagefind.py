@@ -37,7 +37,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 # does other work (the offline index; an edit's rendering); fewer are written in the
 # build's own process when it waits for them.
 BESIDE_FROM = 400
+T = TypeVar("T")
 
 
 def hidden(value: object) -> str:
@@ -178,12 +179,7 @@ BROWSER_FILES = ("pagefind.js", "pagefind-worker.js")  # and the WebAssembly fil
 def assets(language: str) -> Assets:
     """Pagefind's own files for `language`, from its service: an index of one
     throwaway record, of which we keep what is not data (about 0.1 s)."""
-    got: dict[str, bytes] = {}
-
-    async def fill() -> None:
-        got.update(await asyncio.wait_for(_service_files(language), SERVICE_SECONDS))
-
-    _run(fill)
+    got = _run(lambda: asyncio.wait_for(_service_files(language), SERVICE_SECONDS))
     entry = json.loads(got[ENTRY])
     ((name, info),) = entry["languages"].items()
     # Only what search.js loads: Pagefind's own UIs (about 420 KB a shard) are never used.
@@ -191,16 +187,17 @@ def assets(language: str) -> Assets:
     return Assets(files, entry["version"], entry.get("include_characters", []), name, info["wasm"])
 
 
-def _run(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
+def _run(coroutine_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """The coroutine's result, run to its end from synchronous code."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(coroutine_factory())
+        return asyncio.run(coroutine_factory())
     else:
         # The caller runs an event loop in this thread (Playwright's sync API does):
         # asyncio.run refuses to nest, so ours runs beside it.
         with ThreadPoolExecutor(1) as pool:
-            pool.submit(lambda: asyncio.run(coroutine_factory())).result()
+            return pool.submit(lambda: asyncio.run(coroutine_factory())).result()
 
 
 def write_shards(

@@ -35,12 +35,14 @@ import gzip
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from functools import partial
 from operator import sub
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
+from ..terms import Memo
 from .pagefind_words import FULL, SPELLING, Words, key_of
 
 SIGNATURE = b"pagefind_dcd"
@@ -84,25 +86,13 @@ def _head(major: int, n: int) -> bytes:
     raise ValueError(f"too large for CBOR: {n}")
 
 
-class _Ints(dict):
-    """CBOR of an int, by the int: the encoder's hot loop is map(_INT.__getitem__, ints)."""
-
-    def __missing__(self, n: int) -> bytes:
-        code = self[n] = _head(0, n) if n >= 0 else _head(1, -1 - n)
-        return code
+def _int(n: int) -> bytes:
+    return _head(0, n) if n >= 0 else _head(1, -1 - n)
 
 
-_INT = _Ints()
-
-
-class _Arrays(dict):
-    def __missing__(self, n: int) -> bytes:
-        code = self[n] = _head(4, n)
-        return code
-
-
-_ARRAY = _Arrays()
-_array = _ARRAY.__getitem__
+# CBOR of ints and array heads, by the int: the encoder's hot loop is map(_INT.__getitem__, ints).
+_INT = Memo(_int)
+_array = Memo(partial(_head, 4)).__getitem__
 
 
 def _text(value: str) -> bytes:
@@ -110,11 +100,19 @@ def _text(value: str) -> bytes:
     return _head(3, len(data)) + data
 
 
+_NONE = _array(0)
+_PAGE = _array(3)
+# Most words of a page are found once, at full weight: their runs, by the position.
+_ONCE = Memo(lambda position: _array(2) + _INT[-(FULL + 1)] + _INT[position])
+
+
 def _runs(found: list[tuple[int, list[int]]]) -> bytes:
     """[(weight or field, its positions in order), ...] as Pagefind's runs, in CBOR:
     per weight, ascending, a marker -(weight + 1), then each position minus the one before."""
     if len(found) == 1:  # nearly always: one spelling, one weight
         weight, positions = found[0]
+        if weight == FULL and len(positions) == 1:
+            return _ONCE[positions[0]]
         return b"".join([_array(len(positions) + 1), _INT[-(weight + 1)], _INT[positions[0]], *map(_INT.__getitem__, map(sub, positions[1:], positions[:-1]))])
     merged: dict[int, list[int]] = {}
     for weight, positions in found:
@@ -126,20 +124,15 @@ def _runs(found: list[tuple[int, list[int]]]) -> bytes:
     return _array(len(out)) + b"".join(map(_INT.__getitem__, out))
 
 
-_NONE = _array(0)
-_PAGE = _array(3)
-
-
-class _Once(dict):
-    """The runs of a word found once at full weight, by its position: most words of a page."""
-
-    def __missing__(self, position: int) -> bytes:
-        code = self[position] = _array(2) + _INT[-(FULL + 1)] + _INT[position]
-        return code
-
-
-_ONCE = _Once()
-_FULL_RUN = _INT[-(FULL + 1)]
+def _add(postings: dict[str, list], key: str, page: int, locs: bytes, meta_locs: bytes) -> None:
+    """One page's entry, [page minus the word's last page, locs, meta locs], for `key`."""
+    target = postings.get(key)
+    if target is None:
+        target = postings[key] = [[], 0, 0]
+    code = b"".join((_PAGE, _INT[page - target[1]], locs, meta_locs))
+    target[0].append(code)
+    target[1] = page
+    target[2] += len(code)
 
 
 def _positions(words: Sequence[str]) -> dict[str, list[int]]:
@@ -200,29 +193,9 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
                 else:
                     found.append((weight, positions))
         for key, found in content.items():
-            if len(found) == 1 and found[0][0] == FULL:  # the common case, inline
-                at = found[0][1]
-                if len(at) == 1:
-                    locs = _ONCE[at[0]]
-                else:
-                    locs = b"".join([_array(len(at) + 1), _FULL_RUN, _INT[at[0]], *map(_INT.__getitem__, map(sub, at[1:], at[:-1]))])
-            else:
-                locs = _runs(found)
-            target = postings.get(key)
-            if target is None:
-                target = postings[key] = [[], 0, 0]
-            code = b"".join((_PAGE, _INT[page - target[1]], locs, meta_codes.pop(key, _NONE) if meta_codes else _NONE))
-            target[0].append(code)
-            target[1] = page
-            target[2] += len(code)
+            _add(postings, key, page, _runs(found), meta_codes.pop(key, _NONE) if meta_codes else _NONE)
         for key, meta_code in meta_codes.items():
-            target = postings.get(key)
-            if target is None:
-                target = postings[key] = [[], 0, 0]
-            code = b"".join((_PAGE, _INT[page - target[1]], _NONE, meta_code))
-            target[0].append(code)
-            target[1] = page
-            target[2] += len(code)
+            _add(postings, key, page, _NONE, meta_code)
         fragment = {
             "url": item["url"],
             "content": " ".join(written),

@@ -82,7 +82,6 @@ class Words:
     def __init__(self, language: str, include: Sequence[str]) -> None:
         self._stemmer = stemmer_for(language)
         self._keep = regex.compile(r"[^\p{Alphabetic}\p{N}" + regex.escape("".join(include)) + "]+")
-        self._seen: dict[str, tuple[Indexed, ...]] = {}
         self._keyed: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def _stem(self, word: str) -> tuple[str, str | None]:
@@ -90,10 +89,8 @@ class Words:
         base = word if bare is None else bare
         return (self._stemmer.stemWord(base) if self._stemmer else base), (None if bare is None else word)
 
-    def of(self, raw: str) -> tuple[Indexed, ...]:
-        found = self._seen.get(raw)
-        if found is not None:
-            return found
+    def of(self, raw: str) -> list[Indexed]:
+        """What one written word is indexed as (worked out anew: `keyed` remembers)."""
         out: list[Indexed] = []
         word = self._keep.sub("", raw)
         # Letter by letter, as Pagefind does: str.lower would end a Greek word with ς.
@@ -110,8 +107,7 @@ class Words:
                 out.extend((*self._stem(p), share) for p in kept)
         if compound and _EMOJI.search(raw):  # each emoji is a word of its own, as written
             out.extend((g, None, FULL) for g in regex.findall(r"\X", raw) if _EMOJI.search(g))
-        found = self._seen[raw] = tuple(out)
-        return found
+        return out
 
     def keyed(self, raw: str) -> tuple[tuple[str, int], ...]:
         """`of`, as (key_of(stem, as written), weight) pairs: strings hash once, tuples every time."""
