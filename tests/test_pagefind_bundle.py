@@ -157,3 +157,30 @@ def test_real_articles_index_as_pagefind_indexes_them(tmp_path: Path) -> None:
             fields.append(_record(f"a{n}/", f"{item.get('abstract') or ''} {item['text']}", item["title"], authors=item.get("author") or "", sort=when, topic=item.get("category") or ""))
     mine = _compare(fields, tmp_path)
     assert len(mine["words"]) > 10_000
+
+
+def test_cbor_heads_match_cbor2_at_every_width() -> None:
+    """The array encoder's heads, at each boundary of CBOR's 1, 2, 3, 5 and 9 byte forms."""
+    import numpy as np
+
+    from sitegen.search.pagefind_postings import _encode
+
+    values = [0, 23, 24, 255, 256, 65_535, 65_536, 2**32 - 1, 2**32, 2**40 + 7]
+    major = np.array([0, 1] * len(values), dtype=np.int64)
+    value = np.array([v for v in values for _ in (0, 1)], dtype=np.int64)
+    data, offsets = _encode(major, value)
+    expected = b"".join(cbor2.dumps(x) for v in values for x in (v, -1 - v))
+    assert data == expected
+    assert list(np.diff(offsets)) == [len(cbor2.dumps(v)) for v in values for _ in (0, 1)]
+
+
+def test_rows_too_wide_to_pack_sort_as_a_lexsort() -> None:
+    import numpy as np
+
+    from sitegen.search.pagefind_postings import _sorted
+
+    rng = np.random.default_rng(7)
+    for big in (1_000, 2**40):  # packed into one int64, and too wide for it
+        code, group, position = (rng.integers(0, n, 500, dtype=np.int64) for n in (50, 30, big))
+        got = list(zip(*(a.tolist() for a in _sorted(code, group, position))))
+        assert got == sorted(zip(code.tolist(), group.tolist(), position.tolist()))

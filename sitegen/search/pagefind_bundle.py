@@ -35,15 +35,13 @@ import gzip
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from functools import partial
-from operator import sub
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
-from ..terms import Memo
-from .pagefind_words import FULL, SPELLING, Words, key_of
+from .pagefind_postings import Occurrences, Postings, postings
+from .pagefind_words import SPELLING, Words
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
@@ -75,8 +73,8 @@ def _gzip(data: bytes) -> bytes:
 
 
 # The word index is most of a bundle's bytes and of its work: its CBOR is
-# written here directly, a page at a time, rather than built as nested lists
-# for cbor2 (which took longer than Pagefind's whole indexer).
+# written directly (postings by pagefind_postings, the rest here) rather than
+# built as nested lists for cbor2, which took longer than Pagefind's whole indexer.
 def _head(major: int, n: int) -> bytes:
     if n < 24:
         return bytes([major << 5 | n])
@@ -86,53 +84,13 @@ def _head(major: int, n: int) -> bytes:
     raise ValueError(f"too large for CBOR: {n}")
 
 
-def _int(n: int) -> bytes:
-    return _head(0, n) if n >= 0 else _head(1, -1 - n)
-
-
-# CBOR of ints and array heads, by the int: the encoder's hot loop is map(_INT.__getitem__, ints).
-_INT = Memo(_int)
-_array = Memo(partial(_head, 4)).__getitem__
-
-
 def _text(value: str) -> bytes:
     data = value.encode("utf-8")
     return _head(3, len(data)) + data
 
 
-_NONE = _array(0)
-_PAGE = _array(3)
-# Most words of a page are found once, at full weight: their runs, by the position.
-_ONCE = Memo(lambda position: _array(2) + _INT[-(FULL + 1)] + _INT[position])
-
-
-def _runs(found: list[tuple[int, list[int]]]) -> bytes:
-    """[(weight or field, its positions in order), ...] as Pagefind's runs, in CBOR:
-    per weight, ascending, a marker -(weight + 1), then each position minus the one before."""
-    if len(found) == 1:  # nearly always: one spelling, one weight
-        weight, positions = found[0]
-        if weight == FULL and len(positions) == 1:
-            return _ONCE[positions[0]]
-        return b"".join([_array(len(positions) + 1), _INT[-(weight + 1)], _INT[positions[0]], *map(_INT.__getitem__, map(sub, positions[1:], positions[:-1]))])
-    merged: dict[int, list[int]] = {}
-    for weight, positions in found:
-        merged.setdefault(weight, []).extend(positions)
-    out = []
-    for weight in sorted(merged):
-        positions = sorted(merged[weight])
-        out += [-(weight + 1), positions[0], *map(sub, positions[1:], positions[:-1])]
-    return _array(len(out)) + b"".join(map(_INT.__getitem__, out))
-
-
-def _positions(words: Sequence[str]) -> dict[str, list[int]]:
-    at: dict[str, list[int]] = {}
-    for position, raw in enumerate(words):
-        seen = at.get(raw)
-        if seen is None:
-            at[raw] = [position]
-        else:
-            seen.append(position)
-    return at
+_NONE = _head(4, 0)
+_PAGE = _head(4, 3)
 
 
 def _sorted_pages(values: list[tuple[str, int]]) -> list[int]:
@@ -148,10 +106,8 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
     """Write the bundle of these records (pagefind.record_fields) into `folder`."""
     words = Words(language, kit.include)
     lang = kit.language
-    # By pagefind_words.key_of(stem, word as written if it had marks): [[each page's
-    # CBOR], the last page, bytes so far].
-    postings: dict[str, list] = {}
     field_names = sorted({name for item in fields for name in item["meta"]})
+    in_text, in_meta = Occurrences(), Occurrences()
     pages: list[list] = []
     filters: dict[str, dict[str, list[int]]] = {}
     sorts: dict[str, list[tuple[str, int]]] = {}
@@ -167,32 +123,9 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
         if not written:
             continue  # Pagefind drops a record without text
         page = len(pages)
-        meta: dict[str, list[tuple[int, list[int]]]] = {}
+        in_text.add(page, written)
         for field, name in enumerate(field_names):
-            for raw, positions in _positions((item["meta"].get(name) or "").split()).items():
-                for key, _ in words.keyed(raw):
-                    meta.setdefault(key, []).append((field, positions))
-        meta_codes = {key: _runs(found) for key, found in meta.items()}
-        content: dict[str, list[tuple[int, list[int]]]] = {}
-        for raw, positions in _positions(written).items():
-            for key, weight in words.keyed(raw):
-                found = content.get(key)
-                if found is None:
-                    content[key] = [(weight, positions)]
-                else:
-                    found.append((weight, positions))
-        for key in meta_codes.keys() - content.keys():  # words only the meta has
-            content[key] = []
-        # Each word's entry for this page: [page minus its last page, locs, meta locs].
-        # Inline rather than a function: this runs some 350 times a page.
-        for key, found in content.items():
-            target = postings.get(key)
-            if target is None:
-                target = postings[key] = [[], 0, 0]
-            code = b"".join((_PAGE, _INT[page - target[1]], _runs(found) if found else _NONE, meta_codes.get(key, _NONE)))
-            target[0].append(code)
-            target[1] = page
-            target[2] += len(code)
+            in_meta.add(page, (item["meta"].get(name) or "").split(), field)
         fragment = {
             "url": item["url"],
             "content": " ".join(written),
@@ -211,7 +144,7 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
         for sort_name, value in item.get("sort", {}).items():
             sorts.setdefault(sort_name, []).append((value, page))
 
-    chunks = _write_index(postings, lang, folder, taken)
+    chunks = _write_index(postings(words, in_text, in_meta, len(pages)), lang, folder, taken)
     filter_files = []
     for filter_name in sorted(filters):
         values = [[value, filters[filter_name][value]] for value in sorted(filters[filter_name])]
@@ -230,31 +163,36 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
         (folder / path).write_bytes(content)
 
 
-def _code(found: list) -> bytes:
-    return _array(len(found[0])) + b"".join(found[0])
-
-
-def _write_index(postings: dict[str, list], lang: str, folder: Path, taken: set[str]) -> list[list[str]]:
+def _write_index(found: Postings, lang: str, folder: Path, taken: set[str]) -> list[list[str]]:
     """The words in order, in files of about CHUNK_BYTES; their [from, to, hash]."""
-    spellings: dict[str, list[str]] = {}
-    for key in postings:
+    spellings: dict[str, list[tuple[str, int]]] = {}  # stem: [(as written, key number), ...]
+    mains: dict[str, int] = {}
+    for number, key in enumerate(found.keys):
         stem, _, as_written = key.partition(SPELLING)
-        found = spellings.setdefault(stem, [])
+        variants = spellings.setdefault(stem, [])
         if as_written:
-            found.append(as_written)
+            variants.append((as_written, number))
+        else:
+            mains[stem] = number
     chunks: list[tuple[str, str, list[bytes]]] = []
     current: list[bytes] = []
     first = ""
     size = 0
     for stem in sorted(spellings):
-        main = postings.get(stem)
+        main = mains.get(stem)
         variants = sorted(spellings[stem])
-        parts = [_PAGE, _text(stem), _code(main) if main else _NONE, _array(len(variants))]
-        size += main[2] if main else 0
-        for as_written in variants:
-            found = postings[key_of(stem, as_written)]
-            parts += [_array(2), _text(as_written), _code(found)]
-            size += found[2]
+        parts = [_PAGE, _text(stem)]
+        if main is None:
+            parts.append(_NONE)
+        else:
+            entries, code = found.code(main)
+            parts += [_head(4, entries), code]
+            size += len(code)
+        parts.append(_head(4, len(variants)))
+        for as_written, number in variants:
+            entries, code = found.code(number)
+            parts += [_head(4, 2), _text(as_written), _head(4, entries), code]
+            size += len(code)
         if not current:
             first = stem
         current.append(b"".join(parts))
@@ -272,7 +210,7 @@ def _write_index(postings: dict[str, list], lang: str, folder: Path, taken: set[
         left[1], right[0] = a[: common + 1], b[: common + 1]
     out = []
     for (low, high), (_, _, words) in zip(bounds, chunks):
-        data = b"".join([SIGNATURE, _array(1), _array(len(words)), *words])
+        data = b"".join([SIGNATURE, _head(4, 1), _head(4, len(words)), *words])
         name = _name(data, f"{lang}_", taken)
         (folder / "index" / f"{name}.pf_index").write_bytes(_gzip(data))
         out.append([low, high, name])
