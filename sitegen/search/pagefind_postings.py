@@ -25,7 +25,7 @@ from .pagefind_words import Words
 _ARRAY, _UINT, _NEGINT = 4, 0, 1  # CBOR major types
 # A CBOR head holds a value below 24 itself, else in 1, 2, 4 or 8 more bytes (codes 24 to 27).
 _LIMITS = np.array([24, 1 << 8, 1 << 16, 1 << 32], dtype=np.int64)
-_EXTRA = np.array([0, 1, 2, 4, 8], dtype=np.int64)
+_EXTRA = np.array([0, 1, 2, 4, 8], dtype=np.uint8)
 
 
 class Occurrences:
@@ -46,9 +46,9 @@ class Occurrences:
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(word, page, position, group) of every word found."""
-        page, count, group = np.array(self._runs, dtype=np.int64).reshape(-1, 3).T
-        first = np.cumsum(count) - count
-        position = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(first, count)
+        page, count, group = np.array(self._runs, dtype=np.int32).reshape(-1, 3).T
+        first = np.cumsum(count, dtype=np.int32) - count
+        position = np.arange(int(count.sum()), dtype=np.int32) - np.repeat(first, count)
         return np.frombuffer(self._words, dtype=np.int64), np.repeat(page, count), position, np.repeat(group, count)
 
 
@@ -73,26 +73,23 @@ def postings(words: Words, content: Occurrences, meta: Occurrences, pages: int) 
     (groups: field numbers) over `pages` pages."""
     numbers: defaultdict[str, int] = defaultdict()
     numbers.default_factory = numbers.__len__
-    c_key, c_page, c_group, c_pos = _expand(words, content, numbers, weighted=True)
-    m_key, m_page, m_group, m_pos = _expand(words, meta, numbers, weighted=False)
-    width = max(pages, 1)
-    c_code, m_code = c_key * width + c_page, m_key * width + m_page
-    entries = np.sort(np.concatenate([c_code, m_code]))  # then unique: np.unique's hashing was 20 times slower
+    width = max(pages, 1)  # an entry's code: its key number * width + its page
+    sides = [_expand(words, content, numbers, width, weighted=True), _expand(words, meta, numbers, width, weighted=False)]
+    entries = np.sort(np.concatenate([code for code, _, _ in sides]))  # then unique: np.unique's hashing was 20 times slower
     entries = entries[np.concatenate([[True], entries[1:] != entries[:-1]])]
-    c_items, c_count = _runs(c_code, c_group, c_pos, entries)
-    m_items, m_count = _runs(m_code, m_group, m_pos, entries)
+    (c_items, c_count), (m_items, m_count) = (_runs(*side, entries) for side in sides)
+    del sides  # a shard's rows are some 100 MB: let them go before the next arrays
 
     key, page = entries // width, entries % width
     first_of_key = np.ones(len(entries), dtype=bool)
     first_of_key[1:] = key[1:] != key[:-1]
-    previous = np.zeros(len(entries), dtype=np.int64)
-    previous[1:] = page[:-1]
-    delta = np.where(first_of_key, page, page - previous)
+    delta = page.copy()
+    delta[1:] -= np.where(first_of_key[1:], 0, page[:-1])
+    del key, page
 
     # Each entry's items: [array(3), delta, array(locs), locs..., array(meta locs), meta locs...]
-    size = 4 + c_count + m_count
-    start = np.concatenate([[0], np.cumsum(size)])
-    major = np.empty(start[-1], dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(4 + c_count + m_count)])
+    major = np.empty(start[-1], dtype=np.uint8)
     value = np.empty(start[-1], dtype=np.int64)
     head = start[:-1]
     major[head], value[head] = _ARRAY, 3
@@ -100,9 +97,9 @@ def postings(words: Words, content: Occurrences, meta: Occurrences, pages: int) 
     major[head + 2], value[head + 2] = _ARRAY, c_count
     meta_head = head + 3 + c_count
     major[meta_head], value[meta_head] = _ARRAY, m_count
-    for (items_major, items_value, item_entry, item_index), base in ((c_items, head + 3), (m_items, meta_head + 1)):
-        at = base[item_entry] + item_index
-        major[at], value[at] = items_major, items_value
+    for items, base in ((c_items, head + 3), (m_items, meta_head + 1)):
+        _place(items, base, major, value)
+    del c_items, m_items, items, head, meta_head
 
     data, offsets = _encode(major, value)
     key_starts = np.concatenate([np.flatnonzero(first_of_key), [len(entries)]])
@@ -112,8 +109,15 @@ def postings(words: Words, content: Occurrences, meta: Occurrences, pages: int) 
     return Postings(list(numbers), np.diff(key_starts), byte_starts, data)
 
 
-def _expand(words: Words, found: Occurrences, numbers: defaultdict[str, int], weighted: bool) -> tuple[np.ndarray, ...]:
-    """Written words to the keys they are indexed as: (key, page, weight or field, position) rows."""
+def _place(items: tuple[np.ndarray, ...], base: np.ndarray, major: np.ndarray, value: np.ndarray) -> None:
+    """Put one side's items (`_runs`) after their entries' `base`."""
+    items_major, items_value, entry, index = items
+    at = base[entry] + index
+    major[at], value[at] = items_major, items_value
+
+
+def _expand(words: Words, found: Occurrences, numbers: defaultdict[str, int], width: int, weighted: bool) -> tuple[np.ndarray, ...]:
+    """Written words to the keys they are indexed as: (entry code, weight or field, position) rows."""
     counts, keys, weights = [], [], []
     for raw in found.written:  # in their numbers' order
         indexed = words.keyed(raw)
@@ -122,14 +126,14 @@ def _expand(words: Words, found: Occurrences, numbers: defaultdict[str, int], we
             keys.append(numbers[k])
             weights.append(weight)
     word, page, position, group = found.arrays()
-    count = np.array(counts, dtype=np.int64)[word]
-    starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])[:-1]
-    row = np.repeat(np.arange(len(word)), count)
-    within = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
-    source = starts[word[row]] + within
-    key = np.array(keys, dtype=np.int64)[source]
-    group = np.array(weights, dtype=np.int64)[source] if weighted else group[row]
-    return key, page[row], group, position[row]
+    count = np.array(counts, dtype=np.int32)[word]
+    starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int32)])[:-1].astype(np.int32)
+    row = np.repeat(np.arange(len(word), dtype=np.int32), count)
+    source = starts[word[row]] + (np.arange(len(row), dtype=np.int32) - np.repeat(np.cumsum(count, dtype=np.int32) - count, count))
+    del count, starts
+    code = np.array(keys, dtype=np.int64)[source] * width + page[row]
+    group = np.array(weights, dtype=np.int32)[source] if weighted else group[row]
+    return code, group.astype(np.int64), position[row].astype(np.int64)
 
 
 def _runs(code: np.ndarray, group: np.ndarray, position: np.ndarray, entries: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
@@ -138,24 +142,26 @@ def _runs(code: np.ndarray, group: np.ndarray, position: np.ndarray, entries: np
     code, group, position = _sorted(code, group, position)
     run_start = np.ones(len(code), dtype=bool)
     run_start[1:] = (code[1:] != code[:-1]) | (group[1:] != group[:-1])
-    previous = np.zeros(len(code), dtype=np.int64)
-    previous[1:] = position[:-1]
-    gap = np.where(run_start, position, position - previous)
+    gap = position.copy()
+    gap[1:] -= np.where(run_start[1:], 0, position[:-1])
+    del position
 
     n = len(code) + int(run_start.sum())
     at = np.arange(len(code)) + np.cumsum(run_start)  # each position's item, after its run's marker
-    major = np.full(n, _UINT, dtype=np.int64)
+    markers = at[run_start] - 1
+    major = np.full(n, _UINT, dtype=np.uint8)
     value = np.empty(n, dtype=np.int64)
     value[at] = gap
-    major[at[run_start] - 1], value[at[run_start] - 1] = _NEGINT, group[run_start]  # -(group + 1)
+    major[markers], value[markers] = _NEGINT, group[run_start]  # -(group + 1)
+    del gap, group
 
-    entry_of_row = np.searchsorted(entries, code)
-    entry = np.empty(n, dtype=np.int64)
+    entry_of_row = np.searchsorted(entries, code).astype(np.int32)
+    entry = np.empty(n, dtype=np.int32)
     entry[at] = entry_of_row
-    entry[at[run_start] - 1] = entry_of_row[run_start]
+    entry[markers] = entry_of_row[run_start]
     count = np.bincount(entry, minlength=len(entries))
     first_item = np.concatenate([[0], np.cumsum(count)])[:-1]
-    return (major, value, entry, np.arange(n) - first_item[entry]), count
+    return (major, value, entry, (np.arange(n) - first_item[entry]).astype(np.int32)), count
 
 
 def _sorted(code: np.ndarray, group: np.ndarray, position: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -171,14 +177,25 @@ def _sorted(code: np.ndarray, group: np.ndarray, position: np.ndarray) -> tuple[
 
 
 def _encode(major: np.ndarray, value: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """CBOR heads of (major type, value) items, back to back; and each item's byte offset (one more at the end)."""
-    size = np.searchsorted(_LIMITS, value, side="right")  # 0 below 24, 1 below 256, ...
+    """CBOR heads of (major type, value) items, back to back; and each item's byte offset (one more at the end).
+
+    A shard has a few million items: the temporaries are kept to a byte each
+    where they can be, as their int64 forms were the writer's peak memory."""
+    size = (value >= 24).view(np.uint8)  # 0 for a value below 24, 1 below 256, 2, 3, 4 beyond 2**32
+    for limit in _LIMITS[1:]:
+        size += value >= limit
     extra = _EXTRA[size]
-    offsets = np.concatenate([[0], np.cumsum(1 + extra)])
+    offsets = np.empty(len(value) + 1, dtype=np.int64)
+    offsets[0] = 0
+    np.cumsum(extra + np.uint8(1), out=offsets[1:])  # summed as int64, the default for small ints
     out = np.zeros(int(offsets[-1]), dtype=np.uint8)
-    small = np.where(size == 0, value, 23 + size)
     at = offsets[:-1]
-    out[at] = (major << 5 | small).astype(np.uint8)
+    heads = major << 5
+    inline = size == 0
+    heads[inline] |= value[inline].astype(np.uint8)
+    heads[~inline] |= 23 + size[~inline]
+    out[at] = heads
+    del size, heads, inline
     for width in (1, 2, 4, 8):
         which = extra == width
         if which.any():
