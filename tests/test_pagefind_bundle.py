@@ -141,6 +141,19 @@ def test_the_same_records_give_the_same_bytes(tmp_path: Path) -> None:
     assert one == two and any(p.suffix == ".pf_index" for p in one)
 
 
+def test_pages_put_in_the_index_in_batches_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word's entries continue across batches: its page deltas run on from its last page in the batch before."""
+    from sitegen.search import pagefind_bundle
+
+    kit = pagefind.assets("ar")
+    fields = EDGE_CASES + [{**item, "url": f"again/{item['url']}"} for item in EDGE_CASES]  # every word again, batches later
+    write_bundle(fields, "ar", tmp_path / "whole", kit)
+    monkeypatch.setattr(pagefind_bundle, "BATCH_PAGES", 2)
+    write_bundle(fields, "ar", tmp_path / "batched", kit)
+    whole, batched = ({p.relative_to(tmp_path / d): p.read_bytes() for p in (tmp_path / d).rglob("*") if p.is_file()} for d in ("whole", "batched"))
+    assert whole == batched and len(decode(tmp_path / "whole")["pages"]) == 2 * (len(EDGE_CASES) - 1)
+
+
 JSONL = CORPUS / "ant-news-dev.jsonl"
 
 

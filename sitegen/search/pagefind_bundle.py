@@ -40,7 +40,7 @@ from typing import Any
 
 import cbor2
 
-from .pagefind_postings import Occurrences, Postings, postings
+from .pagefind_postings import Occurrences, Postings
 from .pagefind_words import SPELLING, Words
 
 SIGNATURE = b"pagefind_dcd"
@@ -49,6 +49,9 @@ CHUNK_BYTES = 64_000  # CBOR bytes per index file, before gzip: about what Pagef
 # gzip level 6, not Pagefind's 9: on our bundles 9 saved under 1% of the bytes
 # for three times the compression time.
 LEVEL = 6
+# Pages whose words are put in the word index at once: its arrays take some
+# 40 MB per 400 pages, so a shard's memory does not grow with the shard.
+BATCH_PAGES = 400
 
 
 class Assets:
@@ -107,7 +110,8 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
     words = Words(language, kit.include)
     lang = kit.language
     field_names = sorted({name for item in fields for name in item["meta"]})
-    in_text, in_meta = Occurrences(), Occurrences()
+    found = Postings(words)
+    in_text, in_meta, batch = Occurrences(), Occurrences(), 0  # the pages from `batch` on, not yet in `found`
     pages: list[list] = []
     filters: dict[str, dict[str, list[int]]] = {}
     sorts: dict[str, list[tuple[str, int]]] = {}
@@ -123,6 +127,9 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
         if not written:
             continue  # Pagefind drops a record without text
         page = len(pages)
+        if page - batch == BATCH_PAGES:
+            found.add(in_text, in_meta, batch, page - batch)
+            in_text, in_meta, batch = Occurrences(), Occurrences(), page
         in_text.add(page, written)
         for field, name in enumerate(field_names):
             in_meta.add(page, (item["meta"].get(name) or "").split(), field)
@@ -144,7 +151,8 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
         for sort_name, value in item.get("sort", {}).items():
             sorts.setdefault(sort_name, []).append((value, page))
 
-    chunks = _write_index(postings(words, in_text, in_meta, len(pages)), lang, folder, taken)
+    found.add(in_text, in_meta, batch, len(pages) - batch)
+    chunks = _write_index(found, lang, folder, taken)
     filter_files = []
     for filter_name in sorted(filters):
         values = [[value, filters[filter_name][value]] for value in sorted(filters[filter_name])]

@@ -16,7 +16,6 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,61 +51,70 @@ class Occurrences:
         return np.frombuffer(self._words, dtype=np.int64), np.repeat(page, count), position, np.repeat(group, count)
 
 
-@dataclass(frozen=True)
 class Postings:
-    """Each key's postings: its number of page entries and their CBOR, by key."""
+    """Each key's postings: its number of page entries and their CBOR, by key
+    number, filled a batch of pages at a time (`add`) so that a shard's
+    arrays stay the size of a batch's, whatever the shard's."""
 
-    keys: list[str]
-    entries: np.ndarray  # by key number
-    starts: np.ndarray  # byte offsets into `data`, one more than there are keys
-    data: bytes
+    def __init__(self, words: Words) -> None:
+        self.words = words
+        # Key numbers in order of first sight, over every batch (as Occurrences.written).
+        self.numbers: defaultdict[str, int] = defaultdict()
+        self.numbers.default_factory = self.numbers.__len__
+        self._entries: list[int] = []
+        self._parts: list[list[bytes]] = []
+        self._last = np.zeros(0, dtype=np.int64)  # each key's last page so far: its next entry's delta is from there
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.keys)
+    @property
+    def keys(self) -> list[str]:
+        return list(self.numbers)
 
     def code(self, key: int) -> tuple[int, bytes]:
-        return int(self.entries[key]), self.data[self.starts[key] : self.starts[key + 1]]
+        return self._entries[key], b"".join(self._parts[key])
 
+    def add(self, content: Occurrences, meta: Occurrences, first: int, pages: int) -> None:
+        """The entries of pages first to first + pages - 1, found in `content`
+        (groups: weights) and `meta` (groups: field numbers); pages come in order."""
+        width = max(pages, 1)  # an entry's code: its key number * width + its page's place in the batch
+        sides = [_expand(self.words, content, self.numbers, width, first, True), _expand(self.words, meta, self.numbers, width, first, False)]
+        entries = np.sort(np.concatenate([code for code, _, _ in sides]))  # then unique: np.unique's hashing was 20 times slower
+        entries = entries[np.concatenate([[True], entries[1:] != entries[:-1]])]
+        (c_items, c_count), (m_items, m_count) = (_runs(*side, entries) for side in sides)
+        del sides  # let the rows go before the next arrays
 
-def postings(words: Words, content: Occurrences, meta: Occurrences, pages: int) -> Postings:
-    """The postings of every key found in `content` (groups: weights) and `meta`
-    (groups: field numbers) over `pages` pages."""
-    numbers: defaultdict[str, int] = defaultdict()
-    numbers.default_factory = numbers.__len__
-    width = max(pages, 1)  # an entry's code: its key number * width + its page
-    sides = [_expand(words, content, numbers, width, weighted=True), _expand(words, meta, numbers, width, weighted=False)]
-    entries = np.sort(np.concatenate([code for code, _, _ in sides]))  # then unique: np.unique's hashing was 20 times slower
-    entries = entries[np.concatenate([[True], entries[1:] != entries[:-1]])]
-    (c_items, c_count), (m_items, m_count) = (_runs(*side, entries) for side in sides)
-    del sides  # a shard's rows are some 100 MB: let them go before the next arrays
+        known = len(self._entries)
+        self._entries += [0] * (len(self.numbers) - known)
+        self._parts += [[] for _ in range(len(self.numbers) - known)]
+        self._last = np.concatenate([self._last, np.zeros(len(self.numbers) - known, dtype=np.int64)])
+        key, page = entries // width, entries % width + first
+        first_of_key = np.ones(len(entries), dtype=bool)
+        first_of_key[1:] = key[1:] != key[:-1]
+        delta = page.copy()
+        delta[1:] -= page[:-1]
+        delta[first_of_key] = page[first_of_key] - self._last[key[first_of_key]]
+        last_of_key = np.concatenate([first_of_key[1:], [True]])
+        self._last[key[last_of_key]] = page[last_of_key]
 
-    key, page = entries // width, entries % width
-    first_of_key = np.ones(len(entries), dtype=bool)
-    first_of_key[1:] = key[1:] != key[:-1]
-    delta = page.copy()
-    delta[1:] -= np.where(first_of_key[1:], 0, page[:-1])
-    del key, page
+        # Each entry's items: [array(3), delta, array(locs), locs..., array(meta locs), meta locs...]
+        start = np.concatenate([[0], np.cumsum(4 + c_count + m_count)])
+        major = np.empty(start[-1], dtype=np.uint8)
+        value = np.empty(start[-1], dtype=np.int64)
+        head = start[:-1]
+        major[head], value[head] = _ARRAY, 3
+        major[head + 1], value[head + 1] = _UINT, delta
+        major[head + 2], value[head + 2] = _ARRAY, c_count
+        meta_head = head + 3 + c_count
+        major[meta_head], value[meta_head] = _ARRAY, m_count
+        for items, base in ((c_items, head + 3), (m_items, meta_head + 1)):
+            _place(items, base, major, value)
+        del c_items, m_items, items, head, meta_head
 
-    # Each entry's items: [array(3), delta, array(locs), locs..., array(meta locs), meta locs...]
-    start = np.concatenate([[0], np.cumsum(4 + c_count + m_count)])
-    major = np.empty(start[-1], dtype=np.uint8)
-    value = np.empty(start[-1], dtype=np.int64)
-    head = start[:-1]
-    major[head], value[head] = _ARRAY, 3
-    major[head + 1], value[head + 1] = _UINT, delta
-    major[head + 2], value[head + 2] = _ARRAY, c_count
-    meta_head = head + 3 + c_count
-    major[meta_head], value[meta_head] = _ARRAY, m_count
-    for items, base in ((c_items, head + 3), (m_items, meta_head + 1)):
-        _place(items, base, major, value)
-    del c_items, m_items, items, head, meta_head
-
-    data, offsets = _encode(major, value)
-    key_starts = np.concatenate([np.flatnonzero(first_of_key), [len(entries)]])
-    byte_starts = offsets[start[key_starts]]
-    # Keys are numbered in order of first sight, and every key found has an entry,
-    # so the key blocks come in key-number order.
-    return Postings(list(numbers), np.diff(key_starts), byte_starts, data)
+        data, offsets = _encode(major, value)
+        key_starts = np.flatnonzero(first_of_key)
+        byte_starts = offsets[start[np.concatenate([key_starts, [len(entries)]])]].tolist()
+        for number, entries_of_key, begin, end in zip(key[key_starts].tolist(), np.diff(key_starts, append=len(entries)).tolist(), byte_starts, byte_starts[1:]):
+            self._entries[number] += entries_of_key
+            self._parts[number].append(data[begin:end])
 
 
 def _place(items: tuple[np.ndarray, ...], base: np.ndarray, major: np.ndarray, value: np.ndarray) -> None:
@@ -116,7 +124,7 @@ def _place(items: tuple[np.ndarray, ...], base: np.ndarray, major: np.ndarray, v
     major[at], value[at] = items_major, items_value
 
 
-def _expand(words: Words, found: Occurrences, numbers: defaultdict[str, int], width: int, weighted: bool) -> tuple[np.ndarray, ...]:
+def _expand(words: Words, found: Occurrences, numbers: defaultdict[str, int], width: int, first: int, weighted: bool) -> tuple[np.ndarray, ...]:
     """Written words to the keys they are indexed as: (entry code, weight or field, position) rows."""
     counts, keys, weights = [], [], []
     for raw in found.written:  # in their numbers' order
@@ -131,7 +139,7 @@ def _expand(words: Words, found: Occurrences, numbers: defaultdict[str, int], wi
     row = np.repeat(np.arange(len(word), dtype=np.int32), count)
     source = starts[word[row]] + (np.arange(len(row), dtype=np.int32) - np.repeat(np.cumsum(count, dtype=np.int32) - count, count))
     del count, starts
-    code = np.array(keys, dtype=np.int64)[source] * width + page[row]
+    code = np.array(keys, dtype=np.int64)[source] * width + (page[row] - first)
     group = np.array(weights, dtype=np.int32)[source] if weighted else group[row]
     return code, group.astype(np.int64), position[row].astype(np.int64)
 
@@ -205,4 +213,4 @@ def _encode(major: np.ndarray, value: np.ndarray) -> tuple[bytes, np.ndarray]:
     return out.tobytes(), offsets
 
 
-__all__ = ["Occurrences", "Postings", "postings"]
+__all__ = ["Occurrences", "Postings"]
