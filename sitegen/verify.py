@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from . import urls
 from .errors import Problem
 
-_LINK_RE = re.compile(r'(?:href|src)="([^"]*)"')
+_LINK_ATTRIBUTES = ('href="', 'src="')
+
+
+def _link_values(html: str) -> set[str]:
+    """The value of every href="…" and src="…" in a page.
+
+    str.find rather than a regular expression: an alternation is tried at each
+    of a page's characters, and took a tenth of an article's render time."""
+    found = set()
+    for marker in _LINK_ATTRIBUTES:
+        at = html.find(marker)
+        while at >= 0:
+            start = at + len(marker)
+            end = html.find('"', start)
+            if end < 0:
+                break
+            found.add(html[start:end])
+            at = html.find(marker, end + 1)
+    return found
 
 
 def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple[str, str]]:
@@ -21,7 +38,7 @@ def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple
     """
     base = path if path.endswith("/") or path == "" else posixpath.dirname(path) + "/"
     root = urls.prefix(base)
-    for href in set(_LINK_RE.findall(html)):
+    for href in _link_values(html):
         if href.startswith(root) and "../" not in href[len(root) :] and "#" not in href and "%" not in href:
             # The common case, a link made by urls.relative: no URL parsing needed.
             rest = href[len(root) :]
