@@ -1,9 +1,9 @@
-"""The word index's postings for a shard, encoded as Pagefind's CBOR all at once.
+"""The word index's postings for a shard, encoded as Pagefind's CBOR a batch of pages at a time.
 
 Why arrays: a shard of 1,000 articles has some 360,000 (word, page) entries
 and 700,000 positions. Written one entry at a time in Python they took 3 of
 the bundle's 4.4 s; here the entries are sorted and their CBOR items laid out
-and encoded with numpy, and Python works only once per distinct word.
+and encoded with numpy, and Python works only once per distinct word and batch.
 
 A word's postings are, page by page in order, [page minus the word's previous
 page, locs, meta locs]; locs are runs of positions by ascending weight, each
