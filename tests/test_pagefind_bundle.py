@@ -128,6 +128,15 @@ def test_edge_cases_index_as_pagefind_indexes_them(tmp_path: Path) -> None:
     assert {"wk", "web", "view", "component", "🌦️"} <= set(mine["words"])  # camel case parts, emoji
 
 
+def test_a_bundle_of_no_text_is_an_empty_index(tmp_path: Path) -> None:
+    """A site whose one article is still empty (as `sitegen new` leaves it). Pagefind's
+    indexer then names no language at all; ours is an index of no pages, which its
+    browser code loads and searches like any other."""
+    write_bundle([_record("e/", "", "بلا نص")], "ar", tmp_path, pagefind.assets("ar"))
+    found = decode(tmp_path)
+    assert found["pages"] == [] and found["words"] == {}
+
+
 def test_an_english_site_stems_as_pagefind_does(tmp_path: Path) -> None:
     _compare([_record("a/", "Ministers were running; the runner's shoes", "Running Ministers", topic="x"), _record("b/", "ministerial runs", "Run")], tmp_path, "en")
 
