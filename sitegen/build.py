@@ -28,6 +28,7 @@ from .write import clean_stale, commit_in_place, recover, staging_dir, stats_dig
 
 if TYPE_CHECKING:
     from .link import Linked
+    from .search.offline_patch import Previous
     from .search.stage import SearchReport
 
 MARKER = ".sitegen-build"  # names the build that wrote public/, so the cache can vouch for it
@@ -135,7 +136,7 @@ def _build(
     from .publish import listed_pages, publishing_files
     from .render import Renderer
     from .parallel import in_process
-    from .search.stage import start_search
+    from .search.stage import FOLDER, start_search
     from .theme import static_dirs
     from .verify import LinkLedger
 
@@ -163,6 +164,7 @@ def _build(
     search_same = in_place and cache.get("search") == search_key and cache.get("search_stats") == stats_digest(
         out, json.loads(cache.get("search_files") or "[]")
     )
+    offline = _previous_offline(cache, out) if in_place and not search_same else None
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     placement = Placement(stage, out, in_place)
@@ -190,7 +192,7 @@ def _build(
         # only when this process renders alone, as for an edit: beside render workers
         # they would only share the same two cores, with more copies of the model.
         if not search_same and in_process(len(jobs)):
-            searching = start_search(linked, config, placement, site, adigests)
+            searching = start_search(linked, config, placement, site, adigests, offline)
         started = time.perf_counter() - started  # counted as search time
 
         clock = time.perf_counter()
@@ -226,7 +228,7 @@ def _build(
             search_files = json.loads(cache.get("search_files") or "[]")
             keep_previous(placement, search_files)
         else:
-            searching = searching or start_search(linked, config, placement, site, adigests)
+            searching = searching or start_search(linked, config, placement, site, adigests, offline)
             report.search, searching = searching.finish(), None
             search_files = list(report.search.files)
         files.update(search_files)
@@ -286,14 +288,27 @@ def _build(
         {
             "generation": generation, "search": search_key, "search_files": json.dumps(search_files),
             "search_stats": stats_digest(out, search_files) or "",
+            "offline_stats": stats_digest(out, [f for f in search_files if f.startswith(FOLDER)]) or "",
             "files": json.dumps(sorted(files), ensure_ascii=False),
             "related_key": loaded.related_key, "related": json.dumps(linked.related, ensure_ascii=False),
             # Kept files are left alone in place, so they still are as the plan found them.
             **_vouchers(out, files, inputs, report, {f: looked[f] for f in (*reuse, *unmade)}),
         },
-        ledger.wanted, all_targets, data_records, gone_data_records,
+        ledger.wanted, all_targets, data_records, gone_data_records, report.search.offline if report.search else None,
     )  # fmt: skip
     return report
+
+
+def _previous_offline(cache: BuildCache, out: Path) -> Previous | None:
+    """The last build's offline index, to patch, if every file of it is in public/
+    as that build left it (their sizes and mtimes): a patch keeps most of them unread."""
+    from .search.offline_patch import previous_index
+    from .search.stage import FOLDER
+
+    files = [f for f in json.loads(cache.get("search_files") or "[]") if f.startswith(FOLDER)]
+    if cache.get("offline_stats") != stats_digest(out, files):
+        return None
+    return previous_index(out, files, cache.offline_keys(), cache.offline_weights)
 
 
 def _standing(known: dict[str, KnownPage], out: Path, file: str, looked: dict[str, tuple[int, int]]) -> KnownPage | None:

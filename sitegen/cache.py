@@ -14,14 +14,14 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
 from .content.model import Article, RelatedTeaser, Warning_
 
-SCHEMA = 5  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records
+SCHEMA = 6  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records; 6: the offline index's documents
 MAGIC = "sitegen-build-cache"
 
 
@@ -100,6 +100,14 @@ class CachedPage:
     modified: dt.datetime | None
 
 
+class OfflineDocs(NamedTuple):
+    """The documents of a build's offline index (search/offline.py), by number: how
+    many there are, and (record key, packed weights) of those made this time."""
+
+    count: int
+    made: dict[int, tuple[str, str]]
+
+
 class KnownPage(NamedTuple):
     """What a build compares of a page the last one wrote: every page is read each
     build, so its links (the bulk of a record) stay in the database until asked for."""
@@ -150,6 +158,8 @@ class BuildCache:
             db.execute("CREATE TABLE targets (file TEXT PRIMARY KEY)")
             # Each article's record as the data page shows it (dataset.record_text), under the key it was made for.
             db.execute("CREATE TABLE data_records (id TEXT PRIMARY KEY, key TEXT, text TEXT)")
+            # What each document number of the offline index holds: lets an edit patch that index (search/offline_patch.py).
+            db.execute("CREATE TABLE offline_docs (doc INTEGER PRIMARY KEY, key TEXT, weights TEXT)")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [("magic", MAGIC), ("schema", str(SCHEMA)), ("version", __version__), ("generation", "")],
@@ -200,14 +210,27 @@ class BuildCache:
         """(key, text) by article id, as `save` was given them."""
         return {ident: (key, text) for ident, key, text in self.db.execute("SELECT id, key, text FROM data_records")}
 
+    def offline_keys(self) -> list[str]:
+        """The record key of each document of the saved offline index, by number
+        (none unless they are numbered 0, 1, 2 … as saved)."""
+        rows = self.db.execute("SELECT doc, key FROM offline_docs ORDER BY doc").fetchall()
+        return [key for _, key in rows] if all(doc == n for n, (doc, _) in enumerate(rows)) else []
+
+    def offline_weights(self, docs: Iterable[int]) -> dict[int, str]:
+        """The packed weights saved with each of `docs` (those there are)."""
+        return dict(self._among("SELECT doc, weights FROM offline_docs WHERE doc IN ({})", docs))
+
     def linked_among(self, files: Iterable[str]) -> set[str]:
         """Those of `files` that a saved page may link to."""
-        names, found = sorted(files), set()
-        for start in range(0, len(names), 500):  # under SQLite's limit on parameters
-            part = names[start : start + 500]
-            marks = ",".join("?" * len(part))
-            found.update(f for (f,) in self.db.execute(f"SELECT file FROM targets WHERE file IN ({marks})", part))
-        return found
+        return {f for (f,) in self._among("SELECT file FROM targets WHERE file IN ({})", files)}
+
+    def _among(self, query: str, values: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+        """The rows of `query`, whose "IN ({})" takes `values`: asked 500 at a time,
+        under SQLite's limit on parameters."""
+        listed = sorted(values)
+        for start in range(0, len(listed), 500):
+            part = listed[start : start + 500]
+            yield from self.db.execute(query.format(",".join("?" * len(part))), part)
 
     def save(
         self,
@@ -220,18 +243,23 @@ class BuildCache:
         all_targets: bool = True,
         data_records: dict[str, tuple[str, str]] | None = None,
         gone_data_records: Iterable[str] = (),
+        offline: OfflineDocs | None = None,
     ) -> None:
         """Write what changed in one transaction: all of it or none.
 
         `targets`: files linked to by `pages`; with `all_targets`, by every page there
         is (they replace the saved ones), else added to them. `data_records`: (key, text)
-        by article id, new or changed."""
+        by article id, new or changed. `offline`: the offline index's documents, when
+        it was made or patched."""
         with self.db:
             self.db.executemany("DELETE FROM data_records WHERE id = ?", ((i,) for i in gone_data_records))
             self.db.executemany("INSERT OR REPLACE INTO data_records VALUES (?, ?, ?)", ((i, k, t) for i, (k, t) in (data_records or {}).items()))
             if all_targets:
                 self.db.execute("DELETE FROM targets")
             self.db.executemany("INSERT OR IGNORE INTO targets VALUES (?)", ((t,) for t in targets))
+            if offline is not None:
+                self.db.execute("DELETE FROM offline_docs WHERE doc >= ?", (offline.count,))
+                self.db.executemany("INSERT OR REPLACE INTO offline_docs VALUES (?, ?, ?)", ((n, k, w) for n, (k, w) in offline.made.items()))
             self.db.executemany("DELETE FROM articles WHERE source = ?", ((s,) for s in gone_articles))
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",

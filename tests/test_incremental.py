@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen import dataset, fingerprint, publish
+from sitegen.search import offline, stage
+from sitegen.search.normalize import key
 from sitegen.build import SitegenError, build
 from sitegen.cache import BuildCache, article_from_json, article_to_json
 from sitegen.config import load_config
@@ -430,6 +432,43 @@ def test_a_body_edit_makes_only_that_articles_data_record_again(make_site, monke
     source.write_text(source.read_text(encoding="utf-8") + "\nفقرة مضافة تغير عدد الكلمات.\n", encoding="utf-8")
     site.build()
     assert [args[2].id for args in made] == ["a4"]
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def _offline_doc(site: Site, name: str) -> str:
+    """The site path of an article's offline document (search-index/d/<n>.js)."""
+    return next(f for f, data in site.files().items() if f.startswith("search-index/d/") and f'"articles/{name}/"'.encode() in data)
+
+
+def test_an_edit_patches_the_offline_index_leaving_its_other_files_alone(make_site, monkeypatch, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = snapshot(site.out)
+    edited = _offline_doc(site, "a3")
+    placed = _record_calls(monkeypatch, stage, "place")
+    source = site.root / "content/articles/a3.md"
+    # Two words no article had, of two letter pairs none had: two new shards, which docs.js lists.
+    source.write_text(source.read_text(encoding="utf-8") + "\nكلمة زنجبيل.\n", encoding="utf-8")
+    site.build()
+    # Only what the edit changed is made (the others are not even read): the document,
+    # docs.js and the shards of the new words.
+    made = {args[1] for args in placed if args[1].startswith("search-index/")}
+    assert made == {edited, "search-index/docs.js", *(f"search-index/t/{offline.shard_of(key(w))}.js" for w in ("كلمة", "زنجبيل"))}
+    after = snapshot(site.out)
+    assert {f for f in after if f.startswith("search-index/") and after[f] != before.get(f)} == made
+    assert len([f for f in after if f.startswith("search-index/")]) == len([f for f in before if f.startswith("search-index/")]) + 2
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+
+
+def test_an_offline_file_changed_since_the_last_build_is_not_patched_on(make_site, tmp_path) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    damaged = site.out / _offline_doc(site, "a1")
+    good = damaged.read_bytes()
+    damaged.write_bytes(good.replace(b"a1", b"b1"))  # the same size
+    _retitle(site, "a3", "معدل")
+    site.build()
+    assert damaged.read_bytes() == good
     assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
 
 

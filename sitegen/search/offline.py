@@ -15,6 +15,8 @@ needs, on demand:
 
 Shards are named by their letters' code points, so file names stay ASCII.
 The index is a pure function of the records: two builds write the same bytes.
+An edit patches the last build's index instead of making it whole
+(offline_patch.py); `whole_index` gives what that patch must equal.
 """
 
 from __future__ import annotations
@@ -23,16 +25,22 @@ import functools
 import itertools
 import json
 import operator
+import re
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
+from ..cache import OfflineDocs
 from ..terms import unpack_counts
 from .normalize import words
 from .prepare import key_counts
 from .records import Record
 
 FOLDER = "search-index/"
+SHARDS = f"{FOLDER}t/"
+DOCS = f"{FOLDER}docs.js"
 SHARD_CHARS = 2  # a key's first letters name its shard; prefix queries stay in one
 BASE = 36
 
@@ -84,13 +92,52 @@ def _suffix(weight: int) -> str:
     return "" if weight == 1 else f".{_b36(weight)}"
 
 
+_WEIGHT_RE = re.compile(r"\.[0-9a-z]+")  # an item's weight, after its gap
+
+
+def patch_postings(encoded: str, weights: Mapping[int, int]) -> str:
+    """Postings as `encode_postings` writes them, with the weight of some documents
+    set (0: taken out); "" when none is left.
+
+    A term of a large archive is in thousands of documents, and an edit changes
+    one: the other documents' items are kept as they are (split and joined at C
+    speed, only their gaps read), and only the gap of the item after a document
+    put in or taken out is written again.
+    """
+    if not encoded:
+        flat = [x for doc in sorted(weights) if weights[doc] for x in (doc, weights[doc])]
+        return encode_postings(flat) if flat else ""
+    items = encoded.split(",")
+    gaps = _WEIGHT_RE.sub("", encoded).split(",") if "." in encoded else items
+    docs = list(itertools.accumulate(map(int, gaps, itertools.repeat(BASE))))
+    # From the last document back, so that the positions of the earlier ones stay.
+    for doc in sorted(weights, reverse=True):
+        weight, at = weights[doc], bisect_left(docs, doc)
+        there = at < len(docs) and docs[at] == doc
+        if there and weight:
+            items[at] = items[at].partition(".")[0] + _suffix(weight)
+            continue
+        if there:
+            del docs[at], items[at]
+        elif weight:
+            docs.insert(at, doc)
+            items.insert(at, _b36(doc - (docs[at - 1] if at else 0)) + _suffix(weight))
+            at += 1
+        else:
+            continue
+        if at < len(docs):  # the next document's gap is now from another one
+            _, dot, rest = items[at].partition(".")
+            items[at] = _b36(docs[at] - (docs[at - 1] if at else 0)) + dot + rest
+    return ",".join(items)
+
+
 @functools.lru_cache(maxsize=4096)
 def _name_keys(authors: tuple[str, ...]) -> Counter[str]:
     """The keys of a byline's names: an archive repeats its bylines, so each is keyed once."""
     return key_counts(words(" ".join(authors)))
 
 
-def _weights(record: Record) -> list[tuple[int, list[str]]]:
+def doc_weights(record: Record) -> list[tuple[int, list[str]]]:
     """(weight, keys) of one record: its prepared title and text keys, and its
     authors' names, which are searchable on the web too (Pagefind indexes meta)."""
     groups = unpack_counts(record.keys)
@@ -111,35 +158,105 @@ def _weights(record: Record) -> list[tuple[int, list[str]]]:
     return groups + extra
 
 
-def offline_files(records: Sequence[Record]) -> Iterator[tuple[str, bytes]]:
-    """(site path, bytes) of every offline index file."""
-    # Flat arrays of machine ints: an archive has tens of millions of postings, and
-    # a tuple each would take gigabytes.
-    postings: dict[str, array[int]] = defaultdict(lambda: array("I"))
+@dataclass
+class OfflineIndex:
+    """An offline index as a build places it."""
+
+    # (site path, bytes) of the files made this time; made as they are read, for a
+    # whole index (its documents are 80 MB at 10,000 articles).
+    files: Iterable[tuple[str, bytes]]
+    kept: list[str]  # site paths of the last build's files that it keeps as they are
+    docs: OfflineDocs  # what the build cache keeps of its documents, for the next patch
+
+
+def ordered(records: Iterable[Record]) -> list[Record]:
+    """Records in document order: oldest first, so a new article takes the next
+    number and the files of every older one (d/<n>.js) stay as they were."""
+    return sorted(records, key=lambda r: (r.sort, r.url))
+
+
+def doc_path(doc: int) -> str:
+    return f"{FOLDER}d/{_b36(doc)}.js"
+
+
+def shard_path(name: str) -> str:
+    return f"{SHARDS}{name}.js"
+
+
+def doc_file(doc: int, record: Record) -> tuple[str, bytes]:
+    return doc_path(doc), _script(
+        {"doc": doc, "url": record.url, "title": record.title, "date": record.date,
+         "authors": list(record.authors), "lang": record.lang, "text": record.text}
+    )  # fmt: skip
+
+
+def shard_file(name: str, terms: dict[str, str]) -> tuple[str, bytes]:
+    """A term shard: `terms` (sorted) with their encoded postings."""
+    return shard_path(name), _script({"shard": name, "terms": terms})
+
+
+def shard_terms(data: bytes) -> dict[str, str]:
+    """The terms of a shard file (`shard_file`) and their encoded postings, read back."""
+    text = data.decode("utf-8")
+    head, tail = _script(None).decode("utf-8").split("null")
+    if not (text.startswith(head) and text.endswith(tail)):
+        raise ValueError("not a shard file")
+    return json.loads(text[len(head) : -len(tail)])["terms"]
+
+
+def docs_file(records: Sequence[Record], shards: Sequence[str]) -> tuple[str, bytes]:
+    """docs.js of records in document order, with the names of the shards there are."""
     authors: dict[str, int] = {}
     topics: dict[str, int] = {}
     years, order, by_author, by_topic = [], [], [], []
-    # Documents are numbered oldest first, so a new article takes the next number and
-    # the files of every older one (d/<n>.js) stay as they were.
-    ordered = sorted(records, key=lambda r: (r.sort, r.url))
-    for doc, record in enumerate(ordered):
-        for weight, keys in _weights(record):
-            # Millions of postings: appended by C-level maps, not a Python loop per key.
-            deque(map(array.extend, map(postings.__getitem__, keys), itertools.repeat((doc, weight))), maxlen=0)
+    for doc, record in enumerate(records):
         years.append(record.year)
         order.append(doc if record.year else -1)  # date order; undated are shown last
         by_author.append(".".join(_b36(authors.setdefault(a, len(authors))) for a in record.authors))
         by_topic.append(".".join(_b36(topics.setdefault(t, len(topics))) for t in record.topics))
-        yield f"{FOLDER}d/{_b36(doc)}.js", _script(
-            {"doc": doc, "url": record.url, "title": record.title, "date": record.date,
-             "authors": list(record.authors), "lang": record.lang, "text": record.text}
-        )  # fmt: skip
-    shards: dict[str, dict[str, str]] = defaultdict(dict)
-    for term in sorted(postings):
-        shards[shard_of(term)][term] = encode_postings(postings[term])
-    for name, terms in sorted(shards.items()):
-        yield f"{FOLDER}t/{name}.js", _script({"shard": name, "terms": terms})
-    yield f"{FOLDER}docs.js", _script(
+    return DOCS, _script(
         {"docs": {"count": len(records), "year": years, "order": order, "author": by_author, "topic": by_topic},
          "authors": list(authors), "topics": list(topics), "shards": sorted(shards), "shardChars": SHARD_CHARS}
     )  # fmt: skip
+
+
+def pack_weights(groups: Iterable[tuple[int, list[str]]]) -> str:
+    """A document's (weight, keys) groups (`doc_weights`) as one string, a line a group:
+    what the build cache keeps of every document."""
+    return "\n".join(f"{weight} {' '.join(keys)}" for weight, keys in groups if keys)
+
+
+def unpack_weights(packed: str) -> dict[str, int]:
+    """The weight of each key of a `pack_weights` string."""
+    found: dict[str, int] = {}
+    for line in filter(None, packed.split("\n")):
+        weight, _, keys = line.partition(" ")
+        found.update(dict.fromkeys(keys.split(" "), int(weight)))
+    return found
+
+
+def whole_index(records: Iterable[Record], keys: Mapping[str, str]) -> OfflineIndex:
+    """Every file of the offline index, made from the records alone; `keys`: each
+    record's key by url, kept in the cache with its document (offline_patch.py)."""
+    docs = ordered(records)
+    # Flat arrays of machine ints: an archive has tens of millions of postings, and
+    # a tuple each would take gigabytes.
+    postings: dict[str, array[int]] = defaultdict(lambda: array("I"))
+    rows: dict[int, tuple[str, str]] = {}
+    for doc, record in enumerate(docs):
+        groups = doc_weights(record)
+        for weight, terms in groups:
+            # Millions of postings: appended by C-level maps, not a Python loop per key.
+            deque(map(array.extend, map(postings.__getitem__, terms), itertools.repeat((doc, weight))), maxlen=0)
+        # Packed (~2 KB a document): the groups' lists of strings would take ~20 times that.
+        rows[doc] = (keys.get(record.url, ""), pack_weights(groups))
+    return OfflineIndex(_whole_files(docs, postings), [], OfflineDocs(len(docs), rows))
+
+
+def _whole_files(docs: Sequence[Record], postings: dict[str, array[int]]) -> Iterator[tuple[str, bytes]]:
+    yield from itertools.starmap(doc_file, enumerate(docs))
+    shards: dict[str, dict[str, str]] = defaultdict(dict)
+    for term in sorted(postings):
+        shards[shard_of(term)][term] = encode_postings(postings[term])
+    yield from itertools.starmap(shard_file, sorted(shards.items()))
+    yield docs_file(docs, list(shards))

@@ -96,18 +96,23 @@ def _intact(folder: Path, key: str) -> list[str] | None:
     return [*lines[1:], DIGEST_FILE]
 
 
-def shard_key(site: str, language: str, records: Iterable[tuple[str, str]]) -> str:
-    """What a shard's index is a function of, without working out its records' fields.
-
-    `records` are (url, digest of the article as shown) pairs; `site` is the
-    build's digest of config and templates. Our search code and Pagefind's
-    version count too: either changes what is indexed.
-    """
-    # What decides the index's words counts too: the stemmers, Unicode's tables.
+def index_basis(site: str, language: str) -> str:
+    """What both search indexes are a function of besides their records: `site`,
+    the build's digest of config and templates, the language, our search code,
+    and the tools that decide an index's words (Pagefind, the stemmers, Unicode's tables)."""
     tools = "\0".join([version("pagefind"), version("pystemmer"), version("regex"), unicodedata.unidata_version])
     h = hashlib.sha256(f"{site}\0{language}\0{tools}\0".encode())
     for code in sorted(Path(__file__).parent.glob("*.py")):
         h.update(code.read_bytes())
+    return h.hexdigest()
+
+
+def shard_key(basis: str, records: Iterable[tuple[str, str]]) -> str:
+    """What a shard's index is a function of, without working out its records' fields.
+
+    `records` are (url, digest of the article as shown) pairs; `basis` is `index_basis`.
+    """
+    h = hashlib.sha256(f"{basis}\0".encode())
     for url, article in records:
         h.update(f"{url}\0{article}\0".encode())
     return h.hexdigest()

@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import urls
+from ..cache import OfflineDocs
 from ..config import Config
 from ..emit import Placement, keep_previous, keep_unchanged, place
 from ..link import Linked
 from ..parallel import workers
-from .offline import FOLDER, offline_files
-from .pagefind import PendingShards, shard_key, start_shards
+from .offline import FOLDER, OfflineIndex, ordered, whole_index
+from .offline_patch import Previous, patch_index, record_key
+from .pagefind import PendingShards, index_basis, shard_key, start_shards
 from .records import Record, records
 from .shards import plan_shards
 
@@ -31,40 +33,52 @@ class SearchReport:
     shards: int = 0
     reused: list[str] = field(default_factory=list)  # shards kept from the previous build, not indexed again
     files: list[str] = field(default_factory=list)  # site paths of every search file of this build
+    offline: OfflineDocs | None = None  # the offline index's documents, for the build cache
     # "pagefind": from its start to its end; "offline": the offline index, made after rendering
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def index_search(linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str]) -> SearchReport:
+def index_search(
+    linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], offline: Previous | None = None
+) -> SearchReport:
     """`start_search` and wait for it."""
-    return start_search(linked, config, placement, site, articles).finish()
+    return start_search(linked, config, placement, site, articles, offline).finish()
 
 
-def start_search(linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str]) -> PendingSearch:
+def start_search(
+    linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], offline: Previous | None = None
+) -> PendingSearch:
     """Start staging pagefind/<shard>/ for the shards that changed; `finish` adds
     the offline index (search-index/) and pagefind/shards.json.
 
     `site` is the build's digest of config and templates, `articles` each
     article's digest as shown (fingerprint.article_digests), by id: together
-    they tell which shards changed before any record is indexed.
+    they tell which shards and which offline documents changed before any
+    record is indexed. `offline`: the last build's offline index, to patch.
     """
     clock = time.perf_counter()
     items = list(records(linked, config))
     shards = plan_shards(items)
     language = config.language.split("-")[0]
+    basis = index_basis(site, language)
     shown = {urls.article(i): d for i, d in articles.items()}
-    keys = {s.name: shard_key(site, language, ((r.url, shown[r.url]) for r in s.records)) for s in shards}
+    keys = {s.name: shard_key(basis, ((r.url, shown[r.url]) for r in s.records)) for s in shards}
     previous = placement.previous / PAGEFIND
     indexing = start_shards(shards, keys, language, placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers())
-    return PendingSearch(items, [s.name for s in shards], indexing, placement, clock)
+    record_keys = {r.url: record_key(basis, r.url, shown[r.url]) for r in items}
+    return PendingSearch(items, record_keys, offline, [s.name for s in shards], indexing, placement, clock)
 
 
 class PendingSearch:
     """A search index on its way: Pagefind's shards may be indexing in another
     process while the build works on (`pagefind.start_shards`)."""
 
-    def __init__(self, items: list[Record], shards: list[str], indexing: PendingShards, placement: Placement, clock: float) -> None:
-        self.items, self.shards, self.indexing, self.placement, self.clock = items, shards, indexing, placement, clock
+    def __init__(
+        self, items: list[Record], keys: dict[str, str], offline: Previous | None, shards: list[str], indexing: PendingShards,
+        placement: Placement, clock: float,
+    ) -> None:  # fmt: skip
+        self.items, self.keys, self.offline, self.shards = items, keys, offline, shards
+        self.indexing, self.placement, self.clock = indexing, placement, clock
 
     def finish(self) -> SearchReport:
         """The offline index (made meanwhile), then Pagefind's shards once written."""
@@ -72,9 +86,13 @@ class PendingSearch:
         report = SearchReport(records=len(self.items), shards=len(self.shards))
         offline = []
         try:
-            for name, data in offline_files(self.items):
+            index = self._offline_index()
+            for name, data in index.files:
                 place(placement, name, data)  # unchanged files are left alone, as pages are
                 offline.append(name)
+            keep_previous(placement, index.kept)
+            offline += index.kept
+            report.offline = index.docs
             report.timings["offline"] = time.perf_counter() - clock
             report.reused, shard_files = self.indexing.finish()
         except BaseException:
@@ -88,6 +106,15 @@ class PendingSearch:
         report.timings["pagefind"] = time.perf_counter() - self.clock  # since it started, perhaps before the rendering
         report.files = sorted(offline + kept + fresh + [MANIFEST])
         return report
+
+    def _offline_index(self) -> OfflineIndex:
+        """The last build's offline index patched, where it can be; else made whole."""
+        if self.offline is not None and self.placement.in_place:
+            docs = ordered(self.items)
+            patched = patch_index(docs, [self.keys[r.url] for r in docs], self.offline)
+            if patched is not None:
+                return patched
+        return whole_index(self.items, self.keys)
 
     def cancel(self) -> None:
         self.indexing.cancel()
