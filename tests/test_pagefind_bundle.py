@@ -163,6 +163,26 @@ def test_pages_put_in_the_index_in_batches_give_the_same_bytes(tmp_path: Path, m
     assert whole == batched and len(decode(tmp_path / "whole")["pages"]) == 2 * (len(EDGE_CASES) - 1)
 
 
+def test_a_rewritten_bundle_takes_unchanged_fragments_from_the_last_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.search import pagefind_bundle
+
+    kit = pagefind.assets("ar")
+    write_bundle(EDGE_CASES, "ar", tmp_path / "last", kit)
+    damaged = sorted((tmp_path / "last" / "fragment").iterdir())[0]
+    damaged.write_bytes(damaged.read_bytes()[:-9])  # a truncated file is compressed again, not copied
+    edited = [{**EDGE_CASES[0], "content": EDGE_CASES[0]["content"] + " تعديل"}, *EDGE_CASES[1:]]
+    compressed: list[bytes] = []
+    real = pagefind_bundle._gzip
+    monkeypatch.setattr(pagefind_bundle, "_gzip", lambda data, *level: compressed.append(data) or real(data, *level))
+    write_bundle(edited, "ar", tmp_path / "new", kit, tmp_path / "last")
+    monkeypatch.undo()
+    write_bundle(edited, "ar", tmp_path / "clean", kit)
+    new, clean = ({p.relative_to(tmp_path / d): p.read_bytes() for p in (tmp_path / d).rglob("*") if p.is_file()} for d in ("new", "clean"))
+    assert new == clean
+    fragments = [data for data in compressed if data.startswith(SIGNATURE + b'{"url"')]
+    assert len(fragments) == 2  # the edited page's, and the damaged one's
+
+
 JSONL = CORPUS / "ant-news-dev.jsonl"
 
 

@@ -238,16 +238,21 @@ def start_shards(
             kit = assets(language)  # before any fork: the service's client runs threads
         except (OSError, RuntimeError, ValueError, KeyError, asyncio.TimeoutError) as exc:
             raise SearchError(Problem("search index", f"Pagefind's service did not give its browser files: {type(exc).__name__}: {exc}", "run `make build` again to reinstall sitegen's dependencies (pagefind[bin] provides the service)")) from exc
-        jobs = [(s, output / s.name) for s in todo]
+        # The last build's folder of a shard to rewrite, if any: its unchanged fragments are reused.
+        jobs = [(s, output / s.name, previous / s.name if previous is not None and (previous / s.name).is_dir() else None) for s in todo]
         if sum(len(s.records) for s in todo) >= BESIDE_FROM:
             pending.spawn(jobs, language, kit, services)
         else:
-            pending.work = lambda: [_write_shard(shard, folder, language, kit) for shard, folder in jobs]
+            pending.work = lambda: [_write_shard(job, language, kit) for job in jobs]
     return pending
 
 
-def _write_shard(shard: Shard, folder: Path, language: str, kit: Assets) -> None:
-    write_bundle([record_fields(r) for r in shard.records], language, folder, kit)
+Job = tuple["Shard", Path, "Path | None"]  # a shard, its folder, the last build's folder of it
+
+
+def _write_shard(job: Job, language: str, kit: Assets) -> None:
+    shard, folder, earlier = job
+    write_bundle([record_fields(r) for r in shard.records], language, folder, kit, earlier)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -261,12 +266,12 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(jobs: Sequence[tuple[Shard, Path]], language: str, kit: Assets, parent: int, report: Connection) -> None:
+def _worker(jobs: Sequence[Job], language: str, kit: Assets, parent: int, report: Connection) -> None:
     """A forked worker's life: its shards, then a word to the build (nothing: done)."""
     _die_with_parent(parent)
     try:
-        for shard, folder in jobs:
-            _write_shard(shard, folder, language, kit)
+        for job in jobs:
+            _write_shard(job, language, kit)
     except BaseException as exc:  # told to the build, which names it in its error
         report.send(f"{type(exc).__name__}: {exc}")
         os._exit(1)
@@ -274,7 +279,7 @@ def _worker(jobs: Sequence[tuple[Shard, Path]], language: str, kit: Assets, pare
     os._exit(0)  # no interpreter shutdown: the inherited model needs no cleaning up
 
 
-def _spread(jobs: Sequence[tuple[Shard, Path]], workers: int) -> list[list[tuple[Shard, Path]]]:
+def _spread(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
     """Jobs over workers, largest first to the least loaded."""
     loads = [[0, n, []] for n in range(workers)]
     for job in sorted(jobs, key=lambda job: -len(job[0].records)):
@@ -298,7 +303,7 @@ class PendingShards:
         self._workers: list[tuple[BaseProcess, Connection]] = []
         self._frozen: AbstractContextManager[None] | None = None
 
-    def spawn(self, jobs: Sequence[tuple[Shard, Path]], language: str, kit: Assets, services: int) -> None:
+    def spawn(self, jobs: Sequence[Job], language: str, kit: Assets, services: int) -> None:
         """Write the shards in forked workers, which inherit the records (nothing is pickled)."""
         context = get_context("fork")
         self._frozen = frozen()
