@@ -29,7 +29,10 @@ PAGE_SIZE = 65536  # bytes, SQLite's largest
 def digest(*parts: bytes | str) -> str:
     """Each part followed by a NUL, hashed. Joined first and hashed in one call: the
     plan digests each of ~42,000 pages' parts, and a call per part added up."""
-    joined = b"\x00".join(part.encode("utf-8") if isinstance(part, str) else part for part in parts)
+    try:  # all text, the plan's case: joined and encoded in two calls, the same bytes
+        joined = "\x00".join(parts).encode("utf-8")
+    except TypeError:  # some parts are bytes
+        joined = b"\x00".join(part.encode("utf-8") if isinstance(part, str) else part for part in parts)
     return hashlib.blake2b(joined + b"\x00" if parts else b"", digest_size=16).hexdigest()
 
 
