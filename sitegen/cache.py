@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .content.model import Article, RelatedTeaser, Warning_
 
-SCHEMA = 7  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records; 6: the offline index's documents; 7: long texts as UTF-16
+SCHEMA = 8  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records; 6: the offline index's documents; 7: long texts as UTF-16; 8: public/'s files as a table
 MAGIC = "sitegen-build-cache"
 PAGE_SIZE = 65536  # bytes, SQLite's largest
 
@@ -154,6 +154,7 @@ class BuildCache:
         self.path = path
         self.warn = warn
         self.db = self._open()
+        self._meta: dict[str, str] = {}  # values read or saved so far, by key
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,6 +193,10 @@ class BuildCache:
             # Every file a saved page links to (and perhaps a few no page links to any more):
             # lets a build tell whether a file it no longer writes breaks a page it kept.
             db.execute("CREATE TABLE targets (file TEXT PRIMARY KEY)")
+            # Every file the last build left in public/. A table, not one JSON list in meta:
+            # an edit changes a few of 50,000 names (a search fragment's, say), and
+            # writing the whole list again took ~0.1 s.
+            db.execute("CREATE TABLE files (file TEXT PRIMARY KEY) WITHOUT ROWID")
             # Each article's record as the data page shows it (dataset.record_text), under the key it was made for.
             db.execute("CREATE TABLE data_records (id TEXT PRIMARY KEY, key TEXT, text TEXT)")
             # What each document number of the offline index holds: lets an edit patch that index (search/offline_patch.py).
@@ -202,8 +207,15 @@ class BuildCache:
             )
 
     def get(self, key: str) -> str:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else ""
+        """The value saved under `key`, "" if none."""
+        if key not in self._meta:  # remembered: `save` leaves a value it is given back alone
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            self._meta[key] = row[0] if row else ""
+        return self._meta[key]
+
+    def files(self) -> list[str]:
+        """Every file the last build left in public/, sorted (by code point, as Python sorts)."""
+        return [f for (f,) in self.db.execute("SELECT file FROM files ORDER BY file")]
 
     def related(self, key: str) -> dict[str, tuple[str, ...]] | None:
         """Related articles saved for `key`, or None."""
@@ -280,14 +292,22 @@ class BuildCache:
         data_records: dict[str, tuple[str, str]] | None = None,
         gone_data_records: Iterable[str] = (),
         offline: OfflineDocs | None = None,
+        added_files: Iterable[str] = (),
+        gone_files: Iterable[str] | None = None,
     ) -> None:
         """Write what changed in one transaction: all of it or none.
 
         `targets`: files linked to by `pages`; with `all_targets`, by every page there
         is (they replace the saved ones), else added to them. `data_records`: (key, text)
         by article id, new or changed. `offline`: the offline index's documents, when
-        it was made or patched."""
+        it was made or patched. `added_files` and `gone_files`: how the list of public/'s
+        files changed; with `gone_files` None, `added_files` are all of them."""
         with self.db:
+            if gone_files is None:
+                self.db.execute("DELETE FROM files")
+            else:
+                self.db.executemany("DELETE FROM files WHERE file = ?", ((f,) for f in gone_files))
+            self.db.executemany("INSERT OR IGNORE INTO files VALUES (?)", ((f,) for f in added_files))
             self.db.executemany("DELETE FROM data_records WHERE id = ?", ((i,) for i in gone_data_records))
             self.db.executemany("INSERT OR REPLACE INTO data_records VALUES (?, ?, ?)", ((i, k, t) for i, (k, t) in (data_records or {}).items()))
             if all_targets:
@@ -312,7 +332,10 @@ class BuildCache:
                     for f, p in pages.items()
                 ),
             )
-            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            # Only values that changed: some hold megabytes at 10,000 articles.
+            changed = {key: value for key, value in meta.items() if self._meta.get(key) != value}
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", changed.items())
+        self._meta.update(changed)
 
     def close(self) -> None:
         self.db.close()

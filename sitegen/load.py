@@ -31,6 +31,7 @@ class Loaded:
     fresh: list[tuple[str, str, Article, tuple[Warning_, ...]]]  # parsed this time, for the cache
     gone: list[str]  # sources the cache knew that no longer exist
     related_key: str = ""  # names the related articles computed for these sources
+    related_cached: bool = False  # they came from the cache, as saved under that name
     warnings: list[Warning_] = field(default_factory=list)
     parsed: int = 0
     cached: int = 0
@@ -95,10 +96,9 @@ def load_site(
     hashed_parsed = parse_sources(config.root, todo, config.language)
     hashes.update((s, _content_hash(sha, config.language)) for s, (sha, _) in zip(todo, hashed_parsed))
     parsed = [item for _, item in hashed_parsed]
-    timings = {"parse": time.perf_counter() - clock}
-
     problems = [p for item in parsed for p in item.problems]
     authors, topics = _read_profiles(sources, problems)
+    timings = {"parse": time.perf_counter() - clock}  # articles and profiles
     if problems:
         raise ContentError(problems)
     fresh = [(p.article.source, hashes[p.article.source], p.article, p.warnings) for p in parsed if p.article]
@@ -123,6 +123,7 @@ def load_site(
         warnings=warnings,
         parsed=len(todo),
         related_key=related_key,
+        related_cached=known_related is not None,
         cached=len(reuse),
         timings=timings,
     )

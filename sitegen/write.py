@@ -14,11 +14,12 @@ millisecond, so in place is what makes a small edit cheap.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 
@@ -117,16 +118,14 @@ def _apply(stage: Path, out: Path, delete: list[str], last: str) -> None:
 
 
 
-def stats_digest(out: Path, files: Iterable[str], looked: Mapping[str, tuple[int, int]] | None = None) -> str | None:
-    """One digest of the size and mtime of each of `files` in `out`, in the given
-    order; None if one is missing. An mtime that moved means the file was written
-    since, even if its size stayed. `looked`: sizes and mtimes the caller has already.
+def file_stats(out: Path, files: Iterable[str]) -> dict[str, tuple[int, int]] | None:
+    """The size and mtime of each of `files` in `out`; None if one is missing.
 
     Each file is looked up from an open descriptor of its folder: resolving
     "articles/<slug>/index.html" from the root every time costs twice as long at
     60,000 files. Sorted paths keep a folder's files mostly together.
     """
-    values = array("q")
+    found: dict[str, tuple[int, int]] = {}
     try:
         root = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
@@ -134,9 +133,6 @@ def stats_digest(out: Path, files: Iterable[str], looked: Mapping[str, tuple[int
     current, fd = "", root
     try:
         for rel in files:
-            if looked is not None and rel in looked:
-                values.extend(looked[rel])
-                continue
             folder, _, name = rel.rpartition("/")
             if folder != current:
                 if fd != root:
@@ -145,12 +141,24 @@ def stats_digest(out: Path, files: Iterable[str], looked: Mapping[str, tuple[int
                 fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY, dir_fd=root) if folder else root
                 current = folder
             stat = os.stat(name, dir_fd=fd)
-            values.append(stat.st_size)
-            values.append(stat.st_mtime_ns)
+            found[rel] = (stat.st_size, stat.st_mtime_ns)
     except OSError:
         return None
     finally:
         if fd != root:
             os.close(fd)
         os.close(root)
-    return hashlib.sha256(values).hexdigest()
+    return found
+
+
+def digest_stats(stats: Mapping[str, tuple[int, int]], files: Iterable[str]) -> str:
+    """One digest of the size and mtime of each of `files` (all in `stats`), in the given
+    order. An mtime that moved means the file was written since, even if its size stayed."""
+    # Flattened by C-level maps: a Python loop over 60,000 files took ~0.1 s.
+    return hashlib.sha256(array("q", itertools.chain.from_iterable(map(stats.__getitem__, files)))).hexdigest()
+
+
+def stats_digest(out: Path, files: Sequence[str]) -> str | None:
+    """`digest_stats` of `files` in `out` as they are now; None if one is missing."""
+    stats = file_stats(out, files)
+    return None if stats is None else digest_stats(stats, files)

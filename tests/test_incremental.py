@@ -359,6 +359,35 @@ def test_a_one_edit_rebuild_checks_only_the_links_it_rendered(make_site, monkeyp
     assert 0 < report.rendered < report.pages
 
 
+def test_an_edit_saves_only_the_files_it_added_and_removed(make_site, monkeypatch) -> None:
+    site = make_site(BASE_FILES)
+    site.build()
+    before = set(site.files())
+    saves = _record_calls(monkeypatch, BuildCache, "save")
+    (site.root / "content/articles/undated.md").unlink()  # no article links to it
+    site.build()
+    after = set(site.files())
+    added, gone = saves[0][-2:]
+    assert "articles/undated/index.html" in gone and "articles/a1/index.html" in after
+    assert (set(added), set(gone)) == (after - before, before - after)
+    cache = BuildCache(site.root / ".sitegen-cache/cache.sqlite3", warn=print)
+    assert cache.files() == sorted(after - {".sitegen-build"})
+    cache.close()
+    assert site.build().skipped
+
+
+def test_the_cache_leaves_a_value_it_is_given_back_alone(tmp_path) -> None:
+    cache = BuildCache(tmp_path / "cache.sqlite3", warn=print)
+    cache.save([], [], {}, [], {"big": "x" * 1000, "small": "1"})
+    cache.close()
+    cache = BuildCache(tmp_path / "cache.sqlite3", warn=print)
+    before = cache.db.total_changes
+    cache.save([], [], {}, [], {"big": cache.get("big"), "small": "2"})
+    assert cache.db.total_changes - before == 1  # "small" only
+    assert (cache.get("big"), cache.get("small")) == ("x" * 1000, "2")
+    cache.close()
+
+
 def test_a_kept_page_linking_to_a_file_gone_since_fails_the_build(make_site) -> None:
     body = "انظر [الملحق](../../static/extra.txt)."
     site = make_site(BASE_FILES | {"content/articles/linker.md": article("رابط", body), "static/extra.txt": "ملحق\n"})
