@@ -524,3 +524,27 @@ def test_a_cached_article_comes_back_equal_with_its_dates_wherever_they_are() ->
         search_text="نص 𝕏 \ud800", search_keys="نص", search_forms="و نص",  # a lone surrogate, and a letter past U+FFFF
     )  # fmt: skip
     assert article_from_row(article_to_json(original), article_texts(original)) == original
+
+
+def test_the_collector_is_kept_off_the_model_and_left_as_it_was(make_site, monkeypatch) -> None:
+    import gc
+
+    import sitegen.load
+    from sitegen.render import Renderer
+
+    seen: dict[str, object] = {}
+    load_site, render_page = sitegen.load.load_site, Renderer.render_page
+
+    def loading(*args: object, **kwargs: object) -> object:
+        seen["collecting while loading"] = gc.isenabled()
+        return load_site(*args, **kwargs)
+
+    def rendering(self: Renderer, page: object) -> object:
+        seen.setdefault("frozen while rendering", gc.get_freeze_count())
+        return render_page(self, page)
+
+    monkeypatch.setattr(sitegen.load, "load_site", loading)
+    monkeypatch.setattr(Renderer, "render_page", rendering)
+    make_site(BASE_FILES).build()
+    assert seen["collecting while loading"] is False and seen["frozen while rendering"] > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
