@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .search.stage import SearchReport
 
 MARKER = ".sitegen-build"  # names the build that wrote public/, so the cache can vouch for it
+FEW_ARTICLES = 10  # changed since the last build: the search index of such an edit starts before the plan
 
 
 @dataclass
@@ -180,12 +181,24 @@ def _make(
     search_same = in_place and cache.get("search") == search_key and cache.get("search_stats") == stats_digest(
         out, json.loads(cache.get("search_files") or "[]")
     )
-    offline = _previous_offline(cache, out) if in_place and not search_same else None
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     placement = Placement(stage, out, in_place)
     searching = None
     try:
+        started = time.perf_counter()
+        offline = _previous_offline(cache, out) if in_place and not search_same else None
+        # Search indexes (in forked workers, for a large index) beside the rendering
+        # only when this process renders alone, as for an edit: beside render workers
+        # they would only share the same two cores, with more copies of the model. An
+        # edit's index starts before the plan, so that Pagefind's shard is written while
+        # this process plans too: a render is small when the templates, config and code
+        # are the last build's and few articles changed (~30 pages each, against
+        # parallel.PARALLEL_THRESHOLD). Should one prove large (a prolific author
+        # renamed, say), the index only shares the cores with the render workers.
+        if not search_same and in_place and cache.get("site") == site and loaded.parsed + len(loaded.gone) <= FEW_ARTICLES:
+            searching = start_search(linked, config, placement, site, adigests, offline)
+        started = time.perf_counter() - started  # counted as search time, not planning
         renderer = Renderer(linked, config)
         pages = renderer.pages()
         known = cache.pages() if in_place else {}
@@ -201,15 +214,12 @@ def _make(
             else:
                 jobs.append((page, fingerprint, kept.digest if kept else None))
         report.pages, report.rendered = len(pages), len(jobs)
-        report.timings["plan"] = time.perf_counter() - clock
+        report.timings["plan"] = time.perf_counter() - clock - started
 
-        started = time.perf_counter()
-        # Search indexes (in forked workers, for a large index) beside the rendering
-        # only when this process renders alone, as for an edit: beside render workers
-        # they would only share the same two cores, with more copies of the model.
-        if not search_same and in_process(len(jobs)):
+        clock = time.perf_counter()
+        if searching is None and not search_same and in_process(len(jobs)):
             searching = start_search(linked, config, placement, site, adigests, offline)
-        started = time.perf_counter() - started  # counted as search time
+        started += time.perf_counter() - clock
 
         clock = time.perf_counter()
         data_records: dict[str, tuple[str, str]] = {}
@@ -239,17 +249,7 @@ def _make(
         report.static, report.written = len(statics), report.written + written
         files = set(reuse) | set(records) | set(statics)
 
-        clock = time.perf_counter()
-        if search_same:
-            search_files = json.loads(cache.get("search_files") or "[]")
-            keep_previous(placement, search_files)
-        else:
-            searching = searching or start_search(linked, config, placement, site, adigests, offline)
-            report.search, searching = searching.finish(), None
-            search_files = list(report.search.files)
-        files.update(search_files)
-        report.timings["search"] = started + time.perf_counter() - clock  # what rendering did not hide, if beside it
-
+        # Feeds and sitemaps before waiting for the search index, which they do not show.
         clock = time.perf_counter()
         everything = reuse | records
         published: dict[str, CachedPage] = {}  # made this time
@@ -265,7 +265,20 @@ def _make(
                 published[item.file] = CachedPage(item.fingerprint, data_digest, len(data), (), None)
         keep_previous(placement, unmade)
         files.update(published, unmade)
+        publishing = time.perf_counter() - clock
 
+        clock = time.perf_counter()
+        if search_same:
+            search_files = json.loads(cache.get("search_files") or "[]")
+            keep_previous(placement, search_files)
+        else:
+            searching = searching or start_search(linked, config, placement, site, adigests, offline)
+            report.search, searching = searching.finish(), None
+            search_files = list(report.search.files)
+        files.update(search_files)
+        report.timings["search"] = started + time.perf_counter() - clock  # what the rest did not hide, if beside it
+
+        clock = time.perf_counter()
         listed = cache.files() if in_place else []
         previous_files = set(listed)
         gone, added = previous_files - files, files - previous_files
@@ -285,7 +298,7 @@ def _make(
         problems = ledger.broken(files)
         if problems:
             raise ContentError(problems)
-        report.timings["publish"] = time.perf_counter() - clock  # feeds, sitemaps and the link check
+        report.timings["publish"] = publishing + time.perf_counter() - clock  # feeds, sitemaps and the link check
 
         generation = digest(*(f"{f}:{everything[f].digest}" for f in ordered if f in everything), search_key, *ordered)
         clock = time.perf_counter()
@@ -313,7 +326,7 @@ def _make(
     cache.save(
         loaded.fresh, loaded.gone, records | published, [f for f in known if f not in everything and f not in files],
         {
-            "generation": generation, "search": search_key,
+            "generation": generation, "search": search_key, "site": site,
             "search_files": cache.get("search_files") if search_same else json.dumps(search_files),
             "related_key": loaded.related_key,
             "related": cache.get("related") if loaded.related_cached else json.dumps(linked.related, ensure_ascii=False),

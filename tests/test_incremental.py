@@ -548,3 +548,22 @@ def test_the_collector_is_kept_off_the_model_and_left_as_it_was(make_site, monke
     make_site(BASE_FILES).build()
     assert seen["collecting while loading"] is False and seen["frozen while rendering"] > 0
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_an_edits_search_index_starts_before_the_plan_a_templates_after(make_site, monkeypatch) -> None:
+    import sitegen.search.stage
+    from sitegen.render import Renderer
+
+    site = make_site(BASE_FILES)
+    site.build()
+    order: list[str] = []
+    start_search, pages = sitegen.search.stage.start_search, Renderer.pages
+    monkeypatch.setattr(sitegen.search.stage, "start_search", lambda *a: order.append("search") or start_search(*a))
+    monkeypatch.setattr(Renderer, "pages", lambda self: order.append("plan") or pages(self))
+    apply_edit(site, "rebody", 1)
+    site.build()
+    assert order == ["search", "plan"]
+    order.clear()
+    apply_edit(site, "template", 2)  # every page may change: the render's size is known only from the plan
+    site.build()
+    assert order == ["plan", "search"]
