@@ -249,7 +249,8 @@ def _make(
         report.static, report.written = len(statics), report.written + written
         files = set(reuse) | set(records) | set(statics)
 
-        # Feeds and sitemaps before waiting for the search index, which they do not show.
+        # Feeds and sitemaps (and the last build's list of files) before waiting for the
+        # search index, which they do not show.
         clock = time.perf_counter()
         everything = reuse | records
         published: dict[str, CachedPage] = {}  # made this time
@@ -265,6 +266,8 @@ def _make(
                 published[item.file] = CachedPage(item.fingerprint, data_digest, len(data), (), None)
         keep_previous(placement, unmade)
         files.update(published, unmade)
+        listed = cache.files() if in_place else []
+        previous_files = set(listed)
         publishing = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -279,8 +282,6 @@ def _make(
         report.timings["search"] = started + time.perf_counter() - clock  # what the rest did not hide, if beside it
 
         clock = time.perf_counter()
-        listed = cache.files() if in_place else []
-        previous_files = set(listed)
         gone, added = previous_files - files, files - previous_files
         # Sorted for the build's name, the vouchers and the cache, from the last build's
         # list, which is sorted already: sorted() then only places the few added, where
@@ -293,7 +294,7 @@ def _make(
         all_targets = not reuse or bool(gone and cache.linked_among(gone))
         kept_links = cache.page_links(reuse) if reuse and all_targets else {}
         ledger = LinkLedger()
-        for file in everything:
+        for file in everything if all_targets else records:  # else the kept pages have none to add
             ledger.add(file, records[file].links if file in records else kept_links.get(file, ()))
         problems = ledger.broken(files)
         if problems:
