@@ -248,3 +248,23 @@ def test_two_clean_builds_write_the_same_bytes_search_index_included(make_site) 
         builds.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert any(name.startswith("pagefind/all/filter/") for name in builds[0])
     assert builds[0] == builds[1]
+
+
+def test_articles_are_found_as_glob_finds_them(tmp_path) -> None:
+    import os
+
+    from sitegen.content.discover import discover
+
+    articles = tmp_path / "content/articles"
+    for rel in ("a.md", "sub/deep/b.md", "notes.txt", "dir.md/c.md"):
+        (articles / rel).parent.mkdir(parents=True, exist_ok=True)
+        (articles / rel).write_text("x", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/o.md").write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", articles / "linked")  # a linked folder is not entered
+    os.symlink(tmp_path / "elsewhere/o.md", articles / "link.md")  # a link to a file counts
+    os.symlink(tmp_path / "nowhere.md", articles / "broken.md")
+    os.mkfifo(articles / "pipe.md")
+    globbed = sorted(p.relative_to(tmp_path).as_posix() for p in articles.glob("**/*.md") if p.is_file())
+    assert list(discover(tmp_path).articles) == globbed
+    assert globbed == ["content/articles/a.md", "content/articles/dir.md/c.md", "content/articles/link.md", "content/articles/sub/deep/b.md"]

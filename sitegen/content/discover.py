@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,14 +36,31 @@ def discover(root: Path) -> Sources:
 def _markdown_files(root: Path, base: Path) -> tuple[str, ...]:
     """What `base.glob("**/*.md")` finds that is a file, by its path from `root`.
 
-    Walked with os.walk, a sixth of the time of pathlib's glob over 10,000 articles,
-    and the same files: symlinked folders are not entered (followlinks is off, as
-    glob's "**" does not follow them), links to files count, and unreadable folders
-    are passed over."""
-    prefix = base.relative_to(root).as_posix()
+    Walked with os.scandir, whose entries know whether they are folders or files
+    without a stat each (os.walk then os.path.isfile took four times as long over
+    10,000 articles), and the same files: symlinked folders are not entered (as
+    glob's "**" does not follow them), links to files count, and unreadable
+    folders are passed over."""
     found = []
-    for parent, _folders, names in os.walk(base):
-        rel = os.path.relpath(parent, base)
-        at = prefix if rel == "." else f"{prefix}/{rel}"
-        found += (f"{at}/{name}" for name in names if name.endswith(".md") and os.path.isfile(os.path.join(parent, name)))
+    folders = [(str(base), base.relative_to(root).as_posix())]
+    while folders:
+        path, at = folders.pop()
+        try:
+            entries = os.scandir(path)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if _is(entry.is_dir, follow_symlinks=False):
+                    folders.append((entry.path, f"{at}/{entry.name}"))
+                elif entry.name.endswith(".md") and _is(entry.is_file):
+                    found.append(f"{at}/{entry.name}")
     return tuple(sorted(found))
+
+
+def _is(test: Callable[..., bool], **options: bool) -> bool:
+    """A DirEntry's answer, or False where it could not look (as os.path.isfile)."""
+    try:
+        return test(**options)
+    except OSError:
+        return False
