@@ -133,12 +133,18 @@ def input_digest(config: Config, include_drafts: bool, content: dict[str, bytes]
 def article_digests(linked: Linked, hashes: dict[str, str]) -> dict[str, str]:
     """An article as others show it: its file, and the names its bylines and tags resolve to."""
     lib = linked.library
-    out = {}
-    for article in lib.articles:
-        authors = [(a, lib.authors[a].name) for a in lib.article_authors[article.id]]
-        topics = [(t, lib.topics[t].name) for t in lib.article_topics[article.id]]
-        out[article.id] = digest(hashes[article.source], repr(authors), repr(topics))
-    return out
+    # Each profile's (id, name) written once, not once per article that names it; an
+    # article's list is then the repr of its list of them, joined as repr would.
+    authors = {i: repr((i, a.name)) for i, a in lib.authors.items()}
+    topics = {i: repr((i, t.name)) for i, t in lib.topics.items()}
+    return {
+        article.id: digest(
+            hashes[article.source],
+            f"[{', '.join(map(authors.__getitem__, lib.article_authors[article.id]))}]",
+            f"[{', '.join(map(topics.__getitem__, lib.article_topics[article.id]))}]",
+        )
+        for article in lib.articles
+    }
 
 
 def profile_digests(linked: Linked) -> dict[str, str]:
