@@ -245,14 +245,6 @@ def _make(
         log(f"render: {len(pages)} pages ({len(jobs)} rendered, {len(reuse)} unchanged)")
         report.timings["render"] = time.perf_counter() - clock
 
-        # A full build's search index starts now, after the render workers are gone (beside
-        # them its workers would hold more copies of the model), and is written while this
-        # process publishes: that work is one process's, and the index's workers use the other core.
-        clock = time.perf_counter()
-        if searching is None and not search_same:
-            searching = start_search(linked, config, placement, site, adigests, offline)
-        started += time.perf_counter() - clock
-
         statics, written = place_tree(placement, static_dirs(config), "static")
         report.static, report.written = len(statics), report.written + written
         files = set(reuse) | set(records) | set(statics)
@@ -283,7 +275,7 @@ def _make(
             search_files = json.loads(cache.get("search_files") or "[]")
             keep_previous(placement, search_files)
         else:
-            assert searching is not None  # started after the rendering at the latest
+            searching = searching or start_search(linked, config, placement, site, adigests, offline)
             report.search, searching = searching.finish(), None
             search_files = list(report.search.files)
         files.update(search_files)
