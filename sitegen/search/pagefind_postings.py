@@ -27,14 +27,19 @@ _LIMITS = np.array([24, 1 << 8, 1 << 16, 1 << 32], dtype=np.int64)
 _EXTRA = np.array([0, 1, 2, 4, 8], dtype=np.uint8)
 
 
+def _numbering() -> defaultdict[str, int]:
+    """Numbers for strings in order of first sight: a defaultdict whose default is
+    its own length, so a whole page is numbered by one C-level map."""
+    numbers: defaultdict[str, int] = defaultdict()
+    numbers.default_factory = numbers.__len__
+    return numbers
+
+
 class Occurrences:
     """Words as found, page by page: (written word's number, page, position, weight or field)."""
 
     def __init__(self) -> None:
-        # Numbers for written words in order of first sight: a defaultdict whose
-        # default is its own length, so a whole page is numbered by one C-level map.
-        self.written: defaultdict[str, int] = defaultdict()
-        self.written.default_factory = self.written.__len__
+        self.written = _numbering()  # written words, numbered in order of first sight
         self._words = array("q")
         self._runs: list[tuple[int, int, int]] = []  # (page, count, group) of each add
 
@@ -58,9 +63,7 @@ class Postings:
 
     def __init__(self, words: Words) -> None:
         self.words = words
-        # Key numbers in order of first sight, over every batch (as Occurrences.written).
-        self.numbers: defaultdict[str, int] = defaultdict()
-        self.numbers.default_factory = self.numbers.__len__
+        self.numbers = _numbering()  # keys, numbered in order of first sight over every batch
         self._entries: list[int] = []
         self._parts: list[list[bytes]] = []
         self._last = np.zeros(0, dtype=np.int64)  # each key's last page so far: its next entry's delta is from there
