@@ -18,6 +18,12 @@ counts, weakly. Articles left with fewer than LIMIT related are filled from
 their tags' lists, newest first. Equal scores (to _ROUND decimals) are ordered
 by id, so the result never wobbles.
 
+Terms and tags are numbered (terms in their order), and the index, vectors and
+tag lists are flat numpy arrays. Articles are scored _BLOCK at a time: the
+entries of all their walks are gathered into arrays and summed by pair, each
+pair's products in walk order (as a walk adding them one by one would), so that
+no Python code runs per entry and a block's arrays stay a few MB.
+
 Each article's vector, then each article's list, depends only on shared
 read-only tables, so large archives are split over forked workers (as parsing
 and rendering are); the result is the same whatever the split.
@@ -26,10 +32,8 @@ and rendering are); the result is the same whatever the split.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import itertools
 import math
-import operator
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -38,13 +42,14 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+
 from . import terms as terms_mod
 from .content.model import Article, Library
 from .parallel import chunks, frozen, in_process, workers
 from .terms import unpack_counts
 
 T = TypeVar("T")
-Vector = tuple[tuple[str, float], ...]  # (term, weight), heaviest first
 
 LIMIT = 5
 TOP_TERMS = 16  # terms per article in the inverted index
@@ -58,59 +63,106 @@ TIME_HALF_LIFE_DAYS = 365.0
 _ROUND = 9  # decimals kept, so float noise never outweighs the tie-break by id
 
 
+_BLOCK = 1024  # articles scored together: bounds the arrays of a walk (~250 entries an article)
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """Many short lists of numbers in two flat arrays: list i is values[starts[i]:starts[i + 1]]."""
+
+    starts: np.ndarray
+    values: np.ndarray
+
+    def lengths(self, rows: np.ndarray | slice) -> np.ndarray:
+        starts = self.starts[rows] if isinstance(rows, np.ndarray) else self.starts[:-1][rows]
+        ends = self.starts[rows + 1] if isinstance(rows, np.ndarray) else self.starts[1:][rows]
+        return ends - starts
+
+
 @dataclass(frozen=True)
 class _Index:
-    """What scoring an article reads: built once, then only read (by forked workers too)."""
+    """What scoring an article reads: built once, then only read (by forked workers too).
+    Tags and terms are numbers here; term numbers follow the terms' order."""
 
     ids: list[str]  # by rank, 0 = newest
-    tags_of: list[frozenset[str]]  # "a:<author>", "t:<topic>"
-    members: dict[str, list[int]]  # tag -> ranks, ascending
-    small_tags: dict[str, list[int]]  # the tags with at most SMALL_TAG members
-    tag_weight: dict[str, float]
-    days: list[float | None]
-    vectors: list[Vector]
-    postings: dict[str, tuple[list[int], list[float]]]  # term -> (ranks, weights), ranks ascending
+    id_order: np.ndarray  # rank -> place of its id among the ids sorted: ties go by id
+    days: np.ndarray  # by rank, NaN when undated
+    tags: _Lists  # rank -> its tag numbers, ascending ("a:<author>", "t:<topic>")
+    tag_keys: np.ndarray  # rank * number of tags + tag, ascending: which article has which tag
+    members: _Lists  # tag -> ranks, ascending
+    small: np.ndarray  # by tag: at most SMALL_TAG members
+    tag_weight: np.ndarray  # by tag
+    vectors: _Lists  # rank -> its TOP_TERMS heaviest terms, heaviest first
+    vector_weights: np.ndarray  # alongside vectors.values
+    postings: _Lists  # term -> ranks, ascending
+    posting_weights: np.ndarray  # alongside postings.values
 
 
 def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     """Up to `limit` related article ids per article, best first."""
     articles = library.articles  # rank = index, 0 = newest
     total = len(articles)
-    tags_of: list[frozenset[str]] = []
-    members: dict[str, list[int]] = {}
-    for rank, article in enumerate(articles):
-        tags = [f"a:{x}" for x in library.article_authors[article.id]] + [f"t:{x}" for x in library.article_topics[article.id]]
-        tags_of.append(frozenset(tags))
-        for tag in dict.fromkeys(tags):
-            members.setdefault(tag, []).append(rank)  # ascending: newest first
-    scale = math.log(total + 1) or 1.0
-    tag_weight = {tag: TAG_WEIGHT * math.log((total + 1) / len(ranks)) / scale for tag, ranks in members.items()}
-
     everyone = range(total)
     df: Counter[str] = Counter()
     for part in _spread(_document_frequencies, articles, everyone):
         df.update(part)
-    idf = {term: math.log((total + 1) / n) for term, n in df.items()}
-    vectors: list[Vector] = []
-    postings: dict[str, tuple[list[int], list[float]]] = {}
-    for part_vectors, part_postings in _spread(_vectors, (articles, idf), everyone):
-        vectors += part_vectors
-        for term, (part_ranks, part_weights) in part_postings.items():
-            ranks, weights = postings.setdefault(term, ([], []))
-            ranks += part_ranks  # parts come in rank order, so ranks stay ascending
-            weights += part_weights
+    vocabulary = sorted(df)  # numbered in term order, so ties between terms go by term
+    idf = np.array([math.log((total + 1) / df[term]) for term in vocabulary], dtype=np.float64)
+    numbers = dict(zip(vocabulary, itertools.count()))
+    del df, vocabulary
+    parts = _spread(_vectors, (articles, numbers, idf), everyone)
+    del numbers  # the workers below need no term by its name
+    ranks, terms, weights = (np.concatenate(column) for column in zip(*parts))
+    del parts
+    by_term = np.argsort(terms, kind="stable")  # stable: each term's ranks stay ascending
     index = _Index(
         ids=[a.id for a in articles],
-        tags_of=tags_of,
-        members=members,
-        small_tags={tag: ranks for tag, ranks in members.items() if len(ranks) <= SMALL_TAG},
-        tag_weight=tag_weight,
-        days=[_days(a) for a in articles],
-        vectors=vectors,
-        postings=postings,
+        id_order=_id_order([a.id for a in articles]),
+        days=np.array([math.nan if d is None else d for d in map(_days, articles)], dtype=np.float64),
+        **_tag_tables(library, total),
+        vectors=_Lists(_starts(np.bincount(ranks, minlength=total)), terms),
+        vector_weights=weights,
+        postings=_Lists(_starts(np.bincount(terms, minlength=len(idf))), ranks[by_term]),
+        posting_weights=weights[by_term],
     )
+    del ranks, terms, weights, by_term
     lists = [ids for part in _spread(_relate, (index, limit), everyone) for ids in part]
     return dict(zip(index.ids, lists))
+
+
+def _tag_tables(library: Library, total: int) -> dict[str, Any]:
+    """The _Index fields about authors and topics."""
+    tags_of: list[list[str]] = []
+    members: dict[str, list[int]] = {}
+    for rank, article in enumerate(library.articles):
+        tags = [f"a:{x}" for x in library.article_authors[article.id]] + [f"t:{x}" for x in library.article_topics[article.id]]
+        tags = list(dict.fromkeys(tags))
+        tags_of.append(tags)
+        for tag in tags:
+            members.setdefault(tag, []).append(rank)  # ascending: newest first
+    number = {tag: n for n, tag in enumerate(members)}
+    scale = math.log(total + 1) or 1.0
+    per_article = [sorted(map(number.__getitem__, tags)) for tags in tags_of]
+    tags_flat = np.fromiter(itertools.chain.from_iterable(per_article), dtype=np.int64)
+    counts = np.fromiter(map(len, per_article), dtype=np.int64, count=total)
+    sizes = np.fromiter(map(len, members.values()), dtype=np.int64, count=len(members))
+    return {
+        "tags": _Lists(_starts(counts), tags_flat),
+        "tag_keys": np.repeat(np.arange(total, dtype=np.int64), counts) * len(members) + tags_flat,
+        "members": _Lists(_starts(sizes), np.fromiter(itertools.chain.from_iterable(members.values()), dtype=np.int64)),
+        "small": sizes <= SMALL_TAG,
+        "tag_weight": np.array([TAG_WEIGHT * math.log((total + 1) / len(r)) / scale for r in members.values()], dtype=np.float64),
+    }
+
+
+def _id_order(ids: list[str]) -> np.ndarray:
+    order = np.empty(len(ids), dtype=np.int64)
+    order[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    return order
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
 
 def inputs_key(library: Library, limit: int = LIMIT) -> str:
@@ -167,119 +219,209 @@ def _document_frequencies(articles: tuple[Article, ...], ranks: Sequence[int]) -
 
 
 def _vectors(
-    shared: tuple[tuple[Article, ...], dict[str, float]], ranks: Sequence[int]
-) -> tuple[list[Vector], dict[str, tuple[list[int], list[float]]]]:
-    """The articles' TOP_TERMS heaviest terms with their TF-IDF weights (log-scaled
-    term frequency), L2-normalised over all their terms; heaviest first, ties by
-    term. With them, their part of the inverted index (term -> ranks, weights)."""
-    articles, idf = shared
-    idf_of = idf.__getitem__
-    vectors = []
-    postings: dict[str, tuple[list[int], list[float]]] = {}
+    shared: tuple[tuple[Article, ...], dict[str, int], np.ndarray], ranks: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rank, term, weight) of the articles' TOP_TERMS heaviest terms with their
+    TF-IDF weights (log-scaled term frequency), L2-normalised over all their terms;
+    by rank, heaviest first, ties by term."""
+    blocks = [ranks[i : i + _BLOCK] for i in range(0, len(ranks), _BLOCK)] or [ranks]
+    part_ranks, terms, weights = zip(*(_block_vectors(shared, block) for block in blocks))
+    return np.concatenate(part_ranks), np.concatenate(terms), np.concatenate(weights)
+
+
+def _block_vectors(
+    shared: tuple[tuple[Article, ...], dict[str, int], np.ndarray], ranks: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    articles, numbers, idf = shared
+    terms: list[int] = []
+    tf: list[float] = []  # by line of a packed string: its terms' log-scaled frequency
+    line_sizes: list[int] = []
+    sizes: list[int] = []
     for rank in ranks:
-        weights: list[float] = []
-        terms: list[str] = []
-        # Runs for every term of every article, so it is kept to maps over C
-        # functions (operator's: a bound float method would be called far slower).
+        before = len(terms)
         for n, same_count in unpack_counts(articles[rank].terms):
-            if n == 1:  # most terms; tf = 1
-                weights += map(idf_of, same_count)
-            else:
-                weights += map(operator.mul, itertools.repeat(1.0 + math.log(n)), map(idf_of, same_count))
-            terms += same_count
-        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
-        # Tuples only for the terms that can make the cut (ties at the cut included).
-        cut = sorted(weights)[-TOP_TERMS] if len(weights) > TOP_TERMS else 0.0
-        heaviest = sorted([(-w, t) for w, t in zip(weights, terms) if w >= cut and w > 0])[:TOP_TERMS]
-        vector = tuple((t, -w / norm) for w, t in heaviest)
-        vectors.append(vector)
-        for term, weight in vector:
-            entries = postings.setdefault(term, ([], []))
-            entries[0].append(rank)
-            entries[1].append(weight)
-    return vectors, postings
+            terms += map(numbers.__getitem__, same_count)  # a map over a C method: runs for every term
+            tf.append(1.0 if n == 1 else 1.0 + math.log(n))
+            line_sizes.append(len(same_count))
+        sizes.append(len(terms) - before)
+    term = np.array(terms, dtype=np.int64)
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    weight = np.repeat(np.array(tf, dtype=np.float64), line_sizes) * idf[term]
+    # bincount adds in order, one term after the other, as a plain sum would.
+    norm = np.sqrt(np.bincount(owner, weight * weight, minlength=len(sizes)))
+    norm[norm == 0] = 1.0
+    heavy = np.flatnonzero(_top_or_tied(owner, weight, TOP_TERMS) & (weight > 0))
+    order = heavy[np.lexsort((term[heavy], -weight[heavy], owner[heavy]))]
+    order = order[_places(owner[order]) < TOP_TERMS]
+    return np.asarray(ranks, dtype=np.int64)[owner[order]], term[order], weight[order] / norm[owner[order]]
 
 
 def _days(article: Article) -> float | None:
     return article.date.timestamp() / 86400.0 if article.date else None
 
 
-def _relate(shared: tuple[_Index, int], ranks: Sequence[int]) -> list[tuple[str, ...]]:
+def _relate(shared: tuple[_Index, int], ranks: range) -> list[tuple[str, ...]]:
     """The related ids of the articles at `ranks`."""
     index, limit = shared
-    ids, tags_of, tag_weight, days = index.ids, index.tags_of, index.tag_weight, index.days
-    out = []
-    for rank in ranks:
-        text: dict[int, float] = {}
-        get = text.get
-        for others, other_weights, weight in _walk(index.vectors[rank], index.postings):
-            for other, other_weight in zip(others, other_weights):
-                text[other] = get(other, 0.0) + weight * other_weight
-        text.pop(rank, None)
-        # Full scores only for the best text matches and the members of small tags.
-        candidates = set(sorted(text, key=text.__getitem__, reverse=True)[:CANDIDATES])  # stable, as nlargest
-        tags = tags_of[rank]
-        for tag in tags:
-            if tag in index.small_tags:
-                candidates.update(index.small_tags[tag])
-        candidates.discard(rank)
-
-        scored = []
-        one = days[rank]
-        for other in candidates:
-            score = get(other, 0.0)
-            if not tags.isdisjoint(tags_of[other]):
-                score = sum(map(tag_weight.__getitem__, tags & tags_of[other])) + score
-            if score > 0:
-                two = days[other]
-                near = 0.0 if one is None or two is None else 0.5 ** (abs(one - two) / TIME_HALF_LIFE_DAYS)
-                score *= 1.0 - TIME_WEIGHT + TIME_WEIGHT * near
-                scored.append((score, other))
-        chosen = _best(scored, ids, limit)
-        if len(chosen) < limit and tags:
-            chosen += _fill(rank, chosen, [index.members[t] for t in sorted(tags)], limit)
-        out.append(tuple(ids[r] for r in chosen))
+    out: list[tuple[str, ...]] = []
+    for start in range(ranks.start, ranks.stop, _BLOCK):
+        out += _relate_block(index, range(start, min(start + _BLOCK, ranks.stop)), limit)
     return out
 
 
-def _best(scored: list[tuple[float, int]], ids: list[str], limit: int) -> list[int]:
-    """The `limit` best (score, rank) by score to _ROUND decimals, then by id.
+def _relate_block(index: _Index, block: range, limit: int) -> list[tuple[str, ...]]:
+    """Pairs are keyed `article * total + other`, article counted from the block's start."""
+    total = len(index.ids)
+    keys, text, met = _text_scores(index, block)
+    # Full scores only for the best text matches and the members of small tags.
+    candidates = _distinct(np.concatenate((_best_text(keys, text, met, total), _small_tag_pairs(index, block))))
+    article, other = np.divmod(candidates, total)
+    rank = article + block.start
+    at = np.minimum(np.searchsorted(keys, candidates), max(len(keys) - 1, 0))
+    score = np.where(keys[at] == candidates, text[at], 0.0) if len(keys) else np.zeros(len(candidates))
+    score = _tag_scores(index, rank, other) + score
+    positive = score > 0
+    article, rank, other, score = article[positive], rank[positive], other[positive], score[positive]
+    near = np.power(0.5, np.abs(index.days[rank] - index.days[other]) / TIME_HALF_LIFE_DAYS)
+    near[np.isnan(near)] = 0.0  # undated
+    score *= 1.0 - TIME_WEIGHT + TIME_WEIGHT * near
+    article, other = _best(article, other, score, index.id_order, limit)
+    ends = np.cumsum(np.bincount(article, minlength=len(block))).tolist()
+    others = other.tolist()
+    out = []
+    begin = 0
+    for local, end in enumerate(ends):
+        chosen = others[begin:end]
+        begin = end
+        rank_here = block.start + local
+        if len(chosen) < limit and index.tags.lengths(slice(rank_here, rank_here + 1))[0]:
+            chosen += _fill(index, rank_here, chosen, limit)
+        out.append(tuple(index.ids[r] for r in chosen))
+    return out
 
-    `round` to decimals is slow (it works on the decimal digits), so only the
-    scores that could still tie with the limit-th best are rounded: a score more
-    than two units of the last decimal below it rounds strictly below it.
-    """
-    if len(scored) > limit:
-        scored.sort(reverse=True)
-        floor = scored[limit - 1][0] - 2 * 10.0**-_ROUND
-        scored = list(itertools.takewhile(lambda item: item[0] >= floor, scored))
-    return [other for _, _, other in sorted((-round(score, _ROUND), ids[other], other) for score, other in scored)[:limit]]
+
+def _text_scores(index: _Index, block: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each article's text score with every other article its walk meets, as
+    (keys ascending, scores, when each pair was first met in walk order)."""
+    article, terms, weights = _walk(index, block)
+    entry, positions = _expand(index.postings.starts[terms], index.postings.lengths(terms))
+    others = index.postings.values[positions]
+    keep = others != article[entry] + block.start
+    entry, others, positions = entry[keep], others[keep], positions[keep]
+    keys = article[entry] * len(index.ids) + others
+    order = np.argsort(keys, kind="stable")  # stable: a pair's first entry comes first
+    ordered = keys[order]
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    pair = np.empty(len(keys), dtype=np.int64)
+    pair[order] = np.cumsum(first) - 1
+    # bincount adds each pair's products in walk order, as a walk adding them one by one would.
+    scores = np.bincount(pair, weights[entry] * index.posting_weights[positions], minlength=int(first.sum()))
+    return ordered[first], scores, order[first]
 
 
-def _walk(
-    vector: Vector, postings: dict[str, tuple[list[int], list[float]]]
-) -> list[tuple[list[int], list[float], float]]:
-    """The term lists an article's text scores are summed over: rarest terms
-    first, within BUDGET entries, none longer than MAX_POSTING."""
-    walked = []
-    budget = BUDGET
-    for length, term, weight in sorted((len(postings[t][0]), t, w) for t, w in vector):
-        if length > MAX_POSTING or length > budget:
-            break
-        budget -= length
-        ranks, weights = postings[term]
-        walked.append((ranks, weights, weight))
-    return walked
+def _walk(index: _Index, block: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(article, term, weight) of the term lists the articles' text scores are
+    summed over, in walk order: by article, its rarest terms first (by list length,
+    then term), within BUDGET entries, none longer than MAX_POSTING."""
+    starts = index.vectors.starts
+    article, positions = _expand(starts[block.start : block.stop], index.vectors.lengths(slice(block.start, block.stop)))
+    terms = index.vectors.values[positions]
+    lengths = index.postings.lengths(terms)
+    order = np.lexsort((terms, lengths, article))
+    article, terms, lengths, positions = article[order], terms[order], lengths[order], positions[order]
+    spent = np.cumsum(lengths)
+    before = np.concatenate(([0], spent))[starts[block.start : block.stop] - starts[block.start]]
+    # Lengths ascend within an article, so both tests hold for a prefix of its terms, as a walk stopping at the first failure.
+    walked = (lengths <= MAX_POSTING) & (spent - before[article] <= BUDGET)
+    return article[walked], terms[walked], index.vector_weights[positions[walked]]
 
 
-def _fill(rank: int, chosen: list[int], lists: list[list[int]], limit: int) -> list[int]:
-    """More articles sharing a tag, newest first, until `limit` (lazily: lists may be long)."""
+def _best_text(keys: np.ndarray, scores: np.ndarray, met: np.ndarray, total: int) -> np.ndarray:
+    """The keys of each article's CANDIDATES best text scores; equal scores by when they were met."""
+    article = keys // total
+    near_top = np.flatnonzero(_top_or_tied(article, scores, CANDIDATES))  # a few dozen of each article's hundreds
+    order = near_top[np.lexsort((met[near_top], -scores[near_top], article[near_top]))]
+    return keys[order[_places(article[order]) < CANDIDATES]]
+
+
+def _small_tag_pairs(index: _Index, block: range) -> np.ndarray:
+    """The keys of each article's pairs with the members of its small tags."""
+    article, positions = _expand(index.tags.starts[block.start : block.stop], index.tags.lengths(slice(block.start, block.stop)))
+    tags = index.tags.values[positions]
+    small = index.small[tags]
+    article, tags = article[small], tags[small]
+    entry, positions = _expand(index.members.starts[tags], index.members.lengths(tags))
+    others = index.members.values[positions]
+    article = article[entry]
+    keep = others != article + block.start
+    return article[keep] * len(index.ids) + others[keep]
+
+
+def _tag_scores(index: _Index, ranks: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Σ tag_weight of the tags each pair shares (0 when none), in tag order."""
+    pair, positions = _expand(index.tags.starts[ranks], index.tags.lengths(ranks))
+    tags = index.tags.values[positions]
+    wanted = others[pair] * len(index.tag_weight) + tags
+    keys = index.tag_keys
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    shared = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+    return np.bincount(pair[shared], index.tag_weight[tags[shared]], minlength=len(ranks))
+
+
+def _best(article: np.ndarray, others: np.ndarray, scores: np.ndarray, id_order: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's `limit` best (article, other), best first: by score to
+    _ROUND decimals, then by id."""
+    order = np.lexsort((id_order[others], -np.round(scores, _ROUND), article))
+    order = order[_places(article[order]) < limit]
+    return article[order], others[order]
+
+
+def _fill(index: _Index, rank: int, chosen: list[int], limit: int) -> list[int]:
+    """More articles sharing a tag, newest first, until `limit`."""
     taken = {rank, *chosen}
-    extra: list[int] = []
-    for other in heapq.merge(*lists):
-        if other not in taken:
-            taken.add(other)
-            extra.append(other)
-            if len(chosen) + len(extra) == limit:
-                break
-    return extra
+    # The first k articles of the merged lists are among each list's first k, and
+    # the merge skips at most len(taken) before it has limit - len(chosen) new.
+    head = limit - len(chosen) + len(taken)
+    starts = index.members.starts
+    merged: set[int] = set()
+    for tag in index.tags.values[index.tags.starts[rank] : index.tags.starts[rank + 1]].tolist():
+        merged.update(index.members.values[starts[tag] : min(starts[tag] + head, starts[tag + 1])].tolist())
+    return [other for other in sorted(merged) if other not in taken][: limit - len(chosen)]
+
+
+def _expand(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For the slices [starts[i], starts[i] + lengths[i]): which slice each of
+    their entries is from, and its position, slice after slice."""
+    row = np.repeat(np.arange(len(lengths)), lengths)
+    offset = np.cumsum(lengths) - lengths  # where each slice begins among the entries
+    return row, np.arange(len(row)) - offset[row] + starts[row]
+
+
+def _top_or_tied(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Whether each value is at least the k-th largest of its group (groups in
+    runs, each short): the group's k largest and their ties, found by a partial
+    sort of a row per group, so that only these few are then sorted fully."""
+    column = _places(groups)
+    width = int(column.max()) + 1 if len(column) else 0
+    if width <= k:
+        return np.ones(len(values), dtype=bool)
+    row = np.cumsum(column == 0) - 1
+    table = np.full((int(row[-1]) + 1, width), -np.inf)
+    table[row, column] = values
+    cut = np.partition(table, width - k, axis=1)[:, width - k]
+    return values >= cut[row]
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The keys sorted, each once (np.unique hashes first, which is slower here)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
+def _places(groups: np.ndarray) -> np.ndarray:
+    """Each entry's place within its run of equal values (0 = first)."""
+    place = np.arange(len(groups))
+    new = np.ones(len(groups), dtype=bool)
+    new[1:] = groups[1:] != groups[:-1]
+    return place - np.maximum.accumulate(np.where(new, place, 0))

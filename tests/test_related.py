@@ -210,3 +210,16 @@ def test_the_key_covers_every_input_of_related() -> None:
     assert key(articles=(replace(one, date=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)), two)) != base
     assert key(authors=("v",)) != base and key(topics=()) != base
     assert key(articles=(replace(one, title="x", body_html="<p>y</p>", source_url="u"), two)) == base
+
+
+def test_a_word_too_common_to_tell_is_not_walked() -> None:
+    def library(count: int) -> Library:
+        # x and y share only "نفط"; count articles in all carry it, each with a word of its own.
+        articles = [
+            Article(id=f"a{n:03d}", source="a.md", title="a", body_html="", terms=f"كلمة{n} نفط")
+            for n in range(count - 2)
+        ] + [Article(id=i, source=f"{i}.md", title=i, body_html="", terms=f"{i}{i} نفط\nنفطي") for i in ("x", "y")]
+        return Library(articles=tuple(articles), article_authors={a.id: () for a in articles}, article_topics={a.id: () for a in articles})
+
+    assert related(library(40))["x"][0] == "y"  # "نفطي" twice in both: the best match
+    assert related(library(sitegen.related.MAX_POSTING + 1))["x"] == ("y",)  # only the rarer list is walked
