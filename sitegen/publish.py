@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree as ET
 
 from . import urls
 from .cache import digest
@@ -52,41 +51,72 @@ def _stamp(article: Article) -> dt.datetime:
     return article.updated or article.date or _EPOCH
 
 
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+# An element: tag, attributes, and either its text or its children. Written straight
+# to text in the layout ElementTree gave with ET.indent (the same bytes, so a rebuild
+# leaves every feed as it was): building and serialising Element trees took ~1.5 s of a
+# 10,000-article build's serial publishing, ~17 s at 100,000.
+Node = tuple[str, tuple[tuple[str, str], ...], "str | list[Node]"]
+
+
+def _cdata(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attrib(text: str) -> str:
+    # Line ends and tabs as character references: a parser would normalise them away.
+    text = _cdata(text).replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+def _write(out: list[str], node: Node, level: int, namespace: str = "") -> None:
+    tag, attrs, body = node
+    pad = "  " * level
+    head = pad + "<" + tag + (f' xmlns="{namespace}"' if namespace else "") + "".join(f' {k}="{_attrib(v)}"' for k, v in attrs)
+    if isinstance(body, list) and body:
+        out.append(head + ">")
+        for child in body:
+            _write(out, child, level + 1)
+        out.append(f"{pad}</{tag}>")
+    elif body:  # text; an element with no text and no children closes itself
+        out.append(f"{head}>{_cdata(body)}</{tag}>")
+    else:
+        out.append(head + " />")
+
+
+def _xml(root: Node, namespace: str) -> bytes:
+    out = ["<?xml version='1.0' encoding='utf-8'?>"]
+    _write(out, root, 0, namespace)
+    out.append("")
+    return "\n".join(out).encode("utf-8")
 
 
 def atom_feed(config: Config, library: Library, page_path: str, title: str, ids: Iterable[str]) -> bytes:
-    ET.register_namespace("", ATOM)
     entries = [library.by_id[i] for i in ids][: config.feed_entries]
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": config.language})
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = urls.absolute(config.base_url, page_path)
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": urls.absolute(config.base_url, page_path)})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": urls.absolute(config.base_url, feed_path(page_path))})
+    here = urls.absolute(config.base_url, page_path)
     newest = max((_stamp(a) for a in entries), default=_EPOCH)
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = newest.isoformat()
+    feed: list[Node] = [
+        ("title", (), title),
+        ("id", (), here),
+        ("link", (("rel", "alternate"), ("href", here)), ""),
+        ("link", (("rel", "self"), ("href", urls.absolute(config.base_url, feed_path(page_path)))), ""),
+        ("updated", (), newest.isoformat()),
+    ]
     if config.publisher.name:
-        author = ET.SubElement(feed, f"{{{ATOM}}}author")
-        ET.SubElement(author, f"{{{ATOM}}}name").text = config.publisher.name
+        feed.append(("author", (), [("name", (), config.publisher.name)]))
     for article in entries:
         link = urls.absolute(config.base_url, urls.article(article.id))
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry", {"xml:lang": article.lang} if article.lang != config.language else {})
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = article.title
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = link
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": link})
+        entry: list[Node] = [("title", (), article.title), ("id", (), link), ("link", (("rel", "alternate"), ("href", link)), "")]
         if article.date:
-            ET.SubElement(entry, f"{{{ATOM}}}published").text = article.date.isoformat()
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(article).isoformat()
+            entry.append(("published", (), article.date.isoformat()))
+        entry.append(("updated", (), _stamp(article).isoformat()))
         for author_id in library.article_authors[article.id]:
-            author = ET.SubElement(entry, f"{{{ATOM}}}author")
-            ET.SubElement(author, f"{{{ATOM}}}name").text = library.authors[author_id].name
-            ET.SubElement(author, f"{{{ATOM}}}uri").text = urls.absolute(config.base_url, urls.author(author_id))
-        for topic_id in library.article_topics[article.id]:
-            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": library.topics[topic_id].name})
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = article.summary or article.title
-    return _xml(feed)
+            author_url = urls.absolute(config.base_url, urls.author(author_id))
+            entry.append(("author", (), [("name", (), library.authors[author_id].name), ("uri", (), author_url)]))
+        entry += [("category", (("term", library.topics[t].name),), "") for t in library.article_topics[article.id]]
+        entry.append(("summary", (), article.summary or article.title))
+        lang = (("xml:lang", article.lang),) if article.lang != config.language else ()
+        feed.append(("entry", lang, entry))
+    return _xml(("feed", (("xml:lang", config.language),), feed), ATOM)
 
 
 def feeds(config: Config, linked: Linked, code: str, shown: Mapping[str, str]) -> Iterator[Publishing]:
@@ -134,22 +164,18 @@ def sitemaps(config: Config, code: str, pages: list[tuple[str, dt.datetime | Non
 
 
 def _urlset(config: Config, pages: list[tuple[str, dt.datetime | None]]) -> bytes:
-    ET.register_namespace("", SITEMAP)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    found: list[Node] = []
     for path, modified in pages:
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = urls.absolute(config.base_url, path)
+        url: list[Node] = [("loc", (), urls.absolute(config.base_url, path))]
         if modified:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = modified.isoformat()
-    return _xml(root)
+            url.append(("lastmod", (), modified.isoformat()))
+        found.append(("url", (), url))
+    return _xml(("urlset", (), found), SITEMAP)
 
 
 def _sitemap_index(config: Config, names: list[str]) -> bytes:
-    ET.register_namespace("", SITEMAP)
-    index = ET.Element(f"{{{SITEMAP}}}sitemapindex")
-    for name in names:
-        ET.SubElement(ET.SubElement(index, f"{{{SITEMAP}}}sitemap"), f"{{{SITEMAP}}}loc").text = urls.absolute(config.base_url, name)
-    return _xml(index)
+    found: list[Node] = [("sitemap", (), [("loc", (), urls.absolute(config.base_url, name))]) for name in names]
+    return _xml(("sitemapindex", (), found), SITEMAP)
 
 
 def robots(config: Config) -> bytes:

@@ -98,13 +98,30 @@ def asset(root: str, value: str) -> str:
     return value if is_external(value) else from_root(root, value.lstrip("/"))
 
 
+class _Quoted(dict[str, str]):
+    """Each character as `quote(char, safe="/#")` writes it, worked out on first sight.
+
+    quote() encodes a string to UTF-8 and then looks at it a byte at a time in
+    Python; a URL quoted a character at a time is the same text (UTF-8 encodes each
+    character on its own), and an archive's paths use a few hundred characters, so
+    each is looked up at C speed: a sitemap of 30,000 Arabic URLs took ~1 s of quote().
+    """
+
+    def __missing__(self, char: str) -> str:
+        value = self[char] = quote(char, safe="/#")
+        return value
+
+
+_QUOTED = _Quoted()
+
+
 # A page asks for its own URL several times (canonical link, JSON-LD, citation) and
-# for the same author and home URLs as its neighbours; quoting Arabic is not cheap.
+# for the same author and home URLs as its neighbours.
 @lru_cache(maxsize=4096)
 def absolute(base_url: str, path: str) -> str:
     """A full URL for feeds and canonical links; non-ASCII is percent-encoded."""
     base = base_url if base_url.endswith("/") else base_url + "/"
-    return base + quote(path, safe="/#")
+    return base + "".join(map(_QUOTED.__getitem__, path))
 
 
 def root_relative(base_path: str, path: str) -> str:

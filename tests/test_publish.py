@@ -70,6 +70,29 @@ def test_atom_feeds_parse_and_use_absolute_urls(make_site) -> None:
     assert 'href="../../authors/hazem/feed.xml"' in site.page("authors/hazem/")
 
 
+def test_feed_text_and_attributes_carry_any_name_as_written(make_site) -> None:
+    """Feeds are written as text, not through an XML library: markup, quotes, ampersands,
+    tabs and line ends in names must come back from a parser exactly as written."""
+    tricky = 'أ & ب "ج" <د>\tهـ\r\nو'
+    site = make_site(
+        {
+            "content/topics/t.yml": f"name: {json.dumps(tricky)}\n",
+            "content/articles/e.md": article("English <b>&amp;</b> & more", date="2024-01-01", topics=["t"], lang="en", summary=""),
+        },
+        site_yml=SUBPATH_YML,
+    )
+    site.build()
+    feed = ET.parse(site.out / "topics/t/feed.xml").getroot()
+    assert feed.findtext(f"{ATOM}title").startswith(tricky.replace("\r\n", "\n"))  # XML normalises line ends in text
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}category").get("term") == tricky
+    assert entry.findtext(f"{ATOM}title") == "English <b>&amp;</b> & more"
+    assert entry.findtext(f"{ATOM}summary") == "English <b>&amp;</b> & more"  # no summary: the title
+    assert entry.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"  # the site is Arabic
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
+    assert (site.out / "topics/t/feed.xml").read_bytes().startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<feed ")
+
+
 def test_sitemap_lists_every_page_with_lastmod(make_site) -> None:
     site = publish_site(make_site)
     site.build()
