@@ -325,7 +325,7 @@ def _make(
     # writes nothing for them: rewriting the megabytes of unchanged related articles
     # took ~0.1 s of an edit at 10,000 articles.
     cache.save(
-        loaded.fresh, loaded.gone, records | published, [f for f in known if f not in everything and f not in files],
+        loaded.gone, records | published, [f for f in known if f not in everything and f not in files],
         {
             "generation": generation, "search": search_key, "site": site,
             "search_files": cache.get("search_files") if search_same else json.dumps(search_files),

@@ -89,6 +89,41 @@ def article_to_json(article: Article) -> str:
     return json.dumps(_encode(list(data.values())), ensure_ascii=False)
 
 
+ArticleRow = tuple[Any, ...]  # (source, content hash, JSON, warnings JSON, *TEXTS): a row of the articles table
+
+
+def article_row(source: str, content_hash: str, article: Article, warnings: Sequence[Warning_]) -> ArticleRow:
+    """The articles table's row for a parsed article: made where it was parsed."""
+    notes = json.dumps([dataclasses.asdict(w) for w in warnings], ensure_ascii=False)
+    return (source, content_hash, article_to_json(article), notes, *article_texts(article))
+
+
+def save_articles(path: Path, rows: Sequence[ArticleRow]) -> str:
+    """Keep parsed articles (`article_row`) in the cache at `path`, in a transaction
+    of their own, over a connection of their own; "" or why they were not kept.
+
+    Called by the parse workers as they finish a chunk, rather than by the build when
+    it saves: no article's row then passes through the build's process (at 10,000
+    articles their ~200 MB, freed there among the model's objects, stayed in its heap),
+    and the writing is done while the build only waits. A row is keyed by its file's
+    content hash, so it stays true whatever becomes of the build; the build's own
+    record (`BuildCache.save`) is what vouches for public/. Workers take turns at the
+    file (SQLite locks it while one writes), so each waits as long as it must.
+    """
+    if not rows:
+        return ""
+    try:
+        db = sqlite3.connect(path, timeout=600)
+        try:
+            with db:
+                db.executemany(f"INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?{', ?' * len(TEXTS)})", rows)
+        finally:
+            db.close()
+    except sqlite3.Error as exc:  # they are parsed again next time: slower, never wrong
+        return f"warning: parsed articles were not kept in the build cache {path} ({exc})"
+    return ""
+
+
 def _tupled(value: Any) -> Any:
     return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
 
@@ -282,7 +317,6 @@ class BuildCache:
 
     def save(
         self,
-        articles: Iterable[tuple[str, str, Article, tuple[Warning_, ...]]],
         gone_articles: Iterable[str],
         pages: dict[str, CachedPage],
         gone_pages: Iterable[str],
@@ -295,7 +329,8 @@ class BuildCache:
         added_files: Iterable[str] = (),
         gone_files: Iterable[str] | None = None,
     ) -> None:
-        """Write what changed in one transaction: all of it or none.
+        """Write what changed in one transaction: all of it or none (parsed articles
+        are kept by `save_articles`; `gone_articles` are the sources that no longer exist).
 
         `targets`: files linked to by `pages`; with `all_targets`, by every page there
         is (they replace the saved ones), else added to them. `data_records`: (key, text)
@@ -317,13 +352,6 @@ class BuildCache:
                 self.db.execute("DELETE FROM offline_docs WHERE doc >= ?", (offline.count,))
                 self.db.executemany("INSERT OR REPLACE INTO offline_docs VALUES (?, ?, ?)", ((n, k, w) for n, (k, w) in offline.made.items()))
             self.db.executemany("DELETE FROM articles WHERE source = ?", ((s,) for s in gone_articles))
-            self.db.executemany(
-                f"INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?{', ?' * len(TEXTS)})",
-                (
-                    (source, h, article_to_json(a), json.dumps([dataclasses.asdict(w) for w in notes], ensure_ascii=False), *article_texts(a))
-                    for source, h, a, notes in articles
-                ),
-            )
             self.db.executemany("DELETE FROM pages WHERE file = ?", ((f,) for f in gone_pages))
             self.db.executemany(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from .cache import BuildCache, CachedArticle, digest
+from .cache import BuildCache, CachedArticle, article_row, digest, save_articles
 from .config import Config
 from .content.discover import Sources, discover
-from .content.model import Article, Author, Topic, Warning_
+from .content.model import Author, Topic, Warning_
 from .content.parse import Parsed, parse_article
 from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
@@ -28,7 +28,6 @@ from .parallel import chunks, in_process, workers
 class Loaded:
     linked: Linked
     hashes: dict[str, str]  # source -> content hash
-    fresh: list[tuple[str, str, Article, tuple[Warning_, ...]]]  # parsed this time, for the cache
     gone: list[str]  # sources the cache knew that no longer exist
     related_key: str = ""  # names the related articles computed for these sources
     related_cached: bool = False  # they came from the cache, as saved under that name
@@ -44,24 +43,39 @@ def _content_hash(sha256: bytes, language: str) -> str:
     return digest(sha256, language)
 
 
-def _parse_chunk(job: tuple[str, tuple[str, ...], str]) -> list[tuple[bytes, Parsed]]:
-    root, sources, lang = job
+Job = tuple[str, tuple[str, ...], str, str]  # site root, sources, language, the cache's path ("" for none)
+
+
+def _parse_chunk(job: Job) -> tuple[list[tuple[bytes, Parsed]], str]:
+    """The files' SHA-256 and parse; the articles parsed without a problem are kept in
+    the build cache from here (`save_articles`). With why they were not, if so."""
+    root, sources, lang, cache_path = job
     base = Path(root)
-    out = []
+    out, rows = [], []
     for source in sources:
         raw = (base / source).read_bytes()
         # Hashed as parsed: a file edited since it was first hashed is cached under its new bytes.
-        out.append((hashlib.sha256(raw).digest(), parse_article(raw, source, lang)))
-    return out
+        sha, parsed = hashlib.sha256(raw).digest(), parse_article(raw, source, lang)
+        out.append((sha, parsed))
+        if cache_path and parsed.article is not None and not parsed.problems:
+            rows.append(article_row(source, _content_hash(sha, lang), parsed.article, parsed.warnings))
+    return out, save_articles(Path(cache_path), rows) if rows else ""
 
 
-def parse_sources(root: Path, sources: tuple[str, ...], lang: str) -> list[tuple[bytes, Parsed]]:
-    """(SHA-256 of the bytes parsed, what they parsed to) of each source, in order."""
-    if in_process(len(sources)):
-        return _parse_chunk((str(root), sources, lang))
-    jobs = [(str(root), part, lang) for part in chunks(sources)]
-    with ProcessPoolExecutor(workers(), mp_context=get_context("fork")) as pool:
-        return [p for chunk in pool.map(_parse_chunk, jobs) for p in chunk]
+def parse_sources(
+    root: Path, sources: tuple[str, ...], lang: str, cache: Path | None = None, log: Callable[[str], None] = lambda _: None
+) -> list[tuple[bytes, Parsed]]:
+    """(SHA-256, parse) of each source, in order; the articles are kept in the cache
+    at `cache` as they are parsed (`log` hears if they could not be)."""
+    jobs = [(str(root), part, lang, str(cache or "")) for part in ([sources] if in_process(len(sources)) else chunks(sources))]
+    if len(jobs) == 1:
+        done = [_parse_chunk(jobs[0])]
+    else:
+        with ProcessPoolExecutor(workers(), mp_context=get_context("fork")) as pool:
+            done = list(pool.map(_parse_chunk, jobs))
+    for note in dict.fromkeys(note for _, note in done if note):
+        log(note)
+    return [item for parsed, _ in done for item in parsed]
 
 
 def _read_profiles(sources: Sources, problems: list[Problem]) -> tuple[list[Author], list[Topic]]:
@@ -93,7 +107,7 @@ def load_site(
     known: dict[str, CachedArticle] = cache.articles() if cache else {}
     reuse = {s: known[s] for s in sources.articles if s in known and known[s].content_hash == hashes[s]}
     todo = tuple(s for s in sources.articles if s not in reuse)
-    hashed_parsed = parse_sources(config.root, todo, config.language)
+    hashed_parsed = parse_sources(config.root, todo, config.language, cache.path if cache else None, cache.warn if cache else lambda _: None)
     hashes.update((s, _content_hash(sha, config.language)) for s, (sha, _) in zip(todo, hashed_parsed))
     parsed = [item for _, item in hashed_parsed]
     problems = [p for item in parsed for p in item.problems]
@@ -101,8 +115,7 @@ def load_site(
     timings = {"parse": time.perf_counter() - clock}  # articles and profiles
     if problems:
         raise ContentError(problems)
-    fresh = [(p.article.source, hashes[p.article.source], p.article, p.warnings) for p in parsed if p.article]
-    by_source = {s: c.article for s, c in reuse.items()} | {s: a for s, _, a, _ in fresh}
+    by_source = {s: c.article for s, c in reuse.items()} | {p.article.source: p.article for p in parsed if p.article}
     warnings = [w for s in sources.articles for w in (reuse[s].warnings if s in reuse else ())]
     warnings += [w for p in parsed for w in p.warnings]
     articles = [by_source[s] for s in sources.articles]
@@ -118,7 +131,6 @@ def load_site(
     return Loaded(
         linked=linked,
         hashes=hashes,
-        fresh=fresh,
         gone=[s for s in known if s not in hashes],
         warnings=warnings,
         parsed=len(todo),
