@@ -108,12 +108,14 @@ def save_articles(path: Path, rows: Sequence[ArticleRow]) -> str:
     and the writing is done while the build only waits. A row is keyed by its file's
     content hash, so it stays true whatever becomes of the build; the build's own
     record (`BuildCache.save`) is what vouches for public/. Workers take turns at the
-    file (SQLite locks it while one writes), so each waits as long as it must.
+    file (SQLite locks it while one writes): a minute is many times the longest turn
+    (a 100,000-article build's chunk), yet a build sharing the cache with another
+    still running gives up on keeping them rather than seem to hang.
     """
     if not rows:
         return ""
     try:
-        db = sqlite3.connect(path, timeout=600)
+        db = sqlite3.connect(path, timeout=60)
         try:
             with db:
                 db.executemany(f"INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?{', ?' * len(TEXTS)})", rows)
