@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import terms as terms_mod
+from .arrays import run_starts
 from .content.model import Article, Library
 from .parallel import chunks, frozen, in_process, workers
 from .terms import unpack_counts
@@ -311,8 +312,7 @@ def _text_scores(index: _Index, block: range) -> tuple[np.ndarray, np.ndarray, n
     keys = article[entry] * len(index.ids) + others
     order = np.argsort(keys, kind="stable")  # stable: a pair's first entry comes first
     ordered = keys[order]
-    first = np.ones(len(ordered), dtype=bool)
-    first[1:] = ordered[1:] != ordered[:-1]
+    first = run_starts(ordered)
     pair = np.empty(len(keys), dtype=np.int64)
     pair[order] = np.cumsum(first) - 1
     # bincount adds each pair's products in walk order, as a walk adding them one by one would.
@@ -416,12 +416,10 @@ def _top_or_tied(groups: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
 def _distinct(keys: np.ndarray) -> np.ndarray:
     """The keys sorted, each once (np.unique hashes first, which is slower here)."""
     keys = np.sort(keys)
-    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+    return keys[run_starts(keys)]
 
 
 def _places(groups: np.ndarray) -> np.ndarray:
     """Each entry's place within its run of equal values (0 = first)."""
     place = np.arange(len(groups))
-    new = np.ones(len(groups), dtype=bool)
-    new[1:] = groups[1:] != groups[:-1]
-    return place - np.maximum.accumulate(np.where(new, place, 0))
+    return place - np.maximum.accumulate(np.where(run_starts(groups), place, 0))

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..arrays import run_starts
 from .pagefind_words import Words
 
 _ARRAY, _UINT, _NEGINT = 4, 0, 1  # CBOR major types
@@ -81,7 +82,7 @@ class Postings:
         width = max(pages, 1)  # an entry's code: its key number * width + its page's place in the batch
         sides = [_expand(self.words, content, self.numbers, width, first, True), _expand(self.words, meta, self.numbers, width, first, False)]
         entries = np.sort(np.concatenate([code for code, _, _ in sides]))  # then unique: np.unique's hashing was 20 times slower
-        entries = entries[_starts(entries)]
+        entries = entries[run_starts(entries)]
         (c_items, c_count), (m_items, m_count) = (_runs(*side, entries) for side in sides)
         del sides  # let the rows go before the next arrays
 
@@ -90,7 +91,7 @@ class Postings:
         self._parts += [[] for _ in range(len(self.numbers) - known)]
         self._last = np.concatenate([self._last, np.zeros(len(self.numbers) - known, dtype=np.int64)])
         key, page = entries // width, entries % width + first
-        first_of_key = _starts(key)
+        first_of_key = run_starts(key)
         delta = page.copy()
         delta[1:] -= page[:-1]
         delta[first_of_key] = page[first_of_key] - self._last[key[first_of_key]]
@@ -118,13 +119,6 @@ class Postings:
         for number, entries_of_key, begin, end in zip(key[key_starts].tolist(), np.diff(key_starts, append=len(entries)).tolist(), byte_starts, byte_starts[1:]):
             self._entries[number] += entries_of_key
             self._parts[number].append(data[begin:end])
-
-
-def _starts(values: np.ndarray) -> np.ndarray:
-    """Where each run of equal values starts (sorted values: where each distinct one does)."""
-    found = np.ones(len(values), dtype=bool)
-    found[1:] = values[1:] != values[:-1]
-    return found
 
 
 def _place(items: tuple[np.ndarray, ...], base: np.ndarray, major: np.ndarray, value: np.ndarray) -> None:
@@ -158,7 +152,7 @@ def _runs(code: np.ndarray, group: np.ndarray, position: np.ndarray, entries: np
     """One side's locs as CBOR items: ((major, value, entry, index in the entry's
     locs) of each item, each entry's count of items)."""
     code, group, position = _sorted(code, group, position)
-    run_start = _starts(code) | _starts(group)
+    run_start = run_starts(code) | run_starts(group)
     gap = position.copy()
     gap[1:] -= np.where(run_start[1:], 0, position[:-1])
     del position
