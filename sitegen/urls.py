@@ -7,8 +7,10 @@ Links between pages are written relative to the page that holds them, so one
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import quote
+
+from .terms import Memo
 
 HOME = ""
 AUTHORS = "authors/"
@@ -98,21 +100,12 @@ def asset(root: str, value: str) -> str:
     return value if is_external(value) else from_root(root, value.lstrip("/"))
 
 
-class _Quoted(dict[str, str]):
-    """Each character as `quote(char, safe="/#")` writes it, worked out on first sight.
-
-    quote() encodes a string to UTF-8 and then looks at it a byte at a time in
-    Python; a URL quoted a character at a time is the same text (UTF-8 encodes each
-    character on its own), and an archive's paths use a few hundred characters, so
-    each is looked up at C speed: a sitemap of 30,000 Arabic URLs took ~1 s of quote().
-    """
-
-    def __missing__(self, char: str) -> str:
-        value = self[char] = quote(char, safe="/#")
-        return value
-
-
-_QUOTED = _Quoted()
+# Each character as `quote(char, safe="/#")` writes it, worked out on first sight:
+# quote() encodes a string to UTF-8, then looks at it a byte at a time in Python. A URL
+# quoted a character at a time is the same text (UTF-8 encodes each character on its
+# own), and an archive's paths use a few hundred characters, each then looked up at C
+# speed: 6.3 against 9.4 µs for an Arabic article's path.
+_QUOTED = Memo(partial(quote, safe="/#"))
 
 
 # A page asks for its own URL several times (canonical link, JSON-LD, citation) and
