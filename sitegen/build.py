@@ -176,18 +176,17 @@ def _make(
     marker = out / MARKER
     in_place = marker.is_file() and marker.read_text() == cache.get("generation") != ""
     search_key = digest(site, *sorted(adigests.values()))
+    last_search_files: list[str] = json.loads(cache.get("search_files") or "[]") if in_place else []
     # The last index is kept only as that build left it: one with a file deleted or
     # rewritten since is made again (stats_digest is None when a file is missing).
-    search_same = in_place and cache.get("search") == search_key and cache.get("search_stats") == stats_digest(
-        out, json.loads(cache.get("search_files") or "[]")
-    )
+    search_same = in_place and cache.get("search") == search_key and cache.get("search_stats") == stats_digest(out, last_search_files)
     stage = staging_dir(out)
     stage.mkdir(parents=True)
     placement = Placement(stage, out, in_place)
     searching = None
     try:
         started = time.perf_counter()
-        offline = _previous_offline(cache, out) if in_place and not search_same else None
+        offline = _previous_offline(cache, out, last_search_files) if in_place and not search_same else None
         # Search indexes (in forked workers, for a large index) beside the rendering
         # only when this process renders alone, as for an edit: beside render workers
         # they would only share the same two cores, with more copies of the model. An
@@ -272,7 +271,7 @@ def _make(
 
         clock = time.perf_counter()
         if search_same:
-            search_files = json.loads(cache.get("search_files") or "[]")
+            search_files = last_search_files
             keep_previous(placement, search_files)
         else:
             searching = searching or start_search(linked, config, placement, site, adigests, offline)
@@ -344,13 +343,14 @@ def _make(
     return report
 
 
-def _previous_offline(cache: BuildCache, out: Path) -> Previous | None:
-    """The last build's offline index, to patch, if every file of it is in public/
-    as that build left it (their sizes and mtimes): a patch keeps most of them unread."""
+def _previous_offline(cache: BuildCache, out: Path, search_files: list[str]) -> Previous | None:
+    """The last build's offline index, to patch, if every file of it (among the last
+    build's `search_files`) is in public/ as that build left it (their sizes and
+    mtimes): a patch keeps most of them unread."""
     from .search.offline_patch import previous_index
     from .search.stage import FOLDER
 
-    files = [f for f in json.loads(cache.get("search_files") or "[]") if f.startswith(FOLDER)]
+    files = [f for f in search_files if f.startswith(FOLDER)]
     if cache.get("offline_stats") != stats_digest(out, files):
         return None
     return previous_index(out, files, cache.offline_keys(), cache.offline_weights)
