@@ -198,7 +198,7 @@ def _make(
         if not search_same and in_place and cache.get("site") == site and loaded.parsed + len(loaded.gone) <= FEW_ARTICLES:
             searching = start_search(linked, config, placement, site, adigests, offline)
         started = time.perf_counter() - started  # counted as search time, not planning
-        renderer = Renderer(linked, config)
+        renderer = Renderer(linked, config, cache.path.parent / "templates")
         pages = renderer.pages()
         known = cache.pages() if in_place else {}
         reuse: dict[str, KnownPage] = {}

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
@@ -145,7 +146,11 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; `compiled`, a folder where compiled templates are
+    kept between builds (Jinja checks each against its source before using it)."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=True,
@@ -158,6 +163,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         # A plain dict: a build loads a few dozen templates, and the default LRU cache
         # takes a lock and reorders a queue on each of a page's five lookups.
         cache_size=-1,
+        # Compiling the dozen templates an edit renders took ~0.2 s of its time.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.globals.update(urls=urls, site=config)
     env.filters["display_url"] = display_url
@@ -165,11 +172,11 @@ def make_environment(config: Config) -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, linked: Linked, config: Config):
+    def __init__(self, linked: Linked, config: Config, compiled: Path | None = None):
         self.config = config
         self.linked = linked
         self.views = Views(linked, config)
-        self.env = make_environment(config)
+        self.env = make_environment(config, compiled)
         # An entry's markup is rendered once per article with a marker where the way
         # back to the site root goes; each page then puts in its own root.
         self._entries: dict[tuple[str, str], str] = {}
