@@ -205,18 +205,29 @@ def _make(
         looked: dict[str, tuple[int, int]] = {}  # size and mtime of each file _standing found in place
         jobs = []
         for page in pages:
-            file = urls.output_file(page.path)
             fingerprint = page_fingerprint(site, page, adigests, pdigests)
-            kept = _standing(known, out, file, looked)
-            if kept and kept.fingerprint == fingerprint:
-                reuse[file] = kept
+            if not page.files:  # most pages: one file
+                file = urls.output_file(page.path)
+                kept = _standing(known, out, file, looked)
+                if kept and kept.fingerprint == fingerprint:
+                    reuse[file] = kept
+                else:
+                    jobs.append((page, fingerprint, (kept.digest if kept else None,)))
+                continue
+            # A page and its files are kept together, or rendered together.
+            files = [urls.output_file(page.path), *map(urls.output_file, page.files)]
+            found = [_standing(known, out, f, looked) for f in files]
+            if all(kept and kept.fingerprint == fingerprint for kept in found):
+                reuse.update(zip(files, found))
             else:
-                jobs.append((page, fingerprint, kept.digest if kept else None))
-        report.pages, report.rendered = len(pages), len(jobs)
+                jobs.append((page, fingerprint, tuple(kept.digest if kept else None for kept in found)))
+        # Counted in files: an article's citations are files of their own.
+        report.pages = len(pages) + sum(len(page.files) for page in pages)
+        report.rendered = len(jobs) + sum(len(page.files) for page, _, _ in jobs)
         report.timings["plan"] = time.perf_counter() - clock - started
 
         clock = time.perf_counter()
-        if searching is None and not search_same and in_process(len(jobs)):
+        if searching is None and not search_same and in_process(report.rendered):
             searching = start_search(linked, config, placement, site, adigests, offline)
         started += time.perf_counter() - clock
 
@@ -235,13 +246,13 @@ def _make(
         records: dict[str, CachedPage] = {}
         keep_previous(placement, reuse)
         # A bar on a terminal for long renders; CI and logs get the plain line below.
-        bar = tqdm(total=len(jobs), desc="render", unit="page", disable=len(jobs) < 500 or not sys.stderr.isatty())
+        bar = tqdm(total=report.rendered, desc="render", unit="file", disable=report.rendered < 500 or not sys.stderr.isatty())
         for done in render_pages(renderer, placement, jobs):
             records[done.file] = done.record
             report.written += done.written
             bar.update()
         bar.close()
-        log(f"render: {len(pages)} pages ({len(jobs)} rendered, {len(reuse)} unchanged)")
+        log(f"render: {report.pages} pages ({report.rendered} rendered, {len(reuse)} unchanged)")
         report.timings["render"] = time.perf_counter() - clock
 
         statics, written = place_tree(placement, static_dirs(config), "static")

@@ -95,22 +95,24 @@ class Rendered:
     written: bool
 
 
-def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: str | None) -> Rendered:
-    output = renderer.render_page(page)
-    file = output_file(page.path)
-    data_digest = digest(output.data)
-    written = place(placement, file, output.data, known, data_digest)
-    links = tuple(sorted(internal_links(page.path, output.decoded(), renderer.config.base_path)))
-    record = CachedPage(fingerprint, data_digest, len(output.data), links, output.modified)
-    return Rendered(file, record, written)
+def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: tuple[str | None, ...]) -> list[Rendered]:
+    done = []
+    for output, known_digest in zip(renderer.render_files(page), known, strict=True):
+        file = output_file(output.path)
+        data_digest = digest(output.data)
+        written = place(placement, file, output.data, known_digest, data_digest)
+        links = tuple(sorted(internal_links(output.path, output.decoded(), renderer.config.base_path)))
+        done.append(Rendered(file, CachedPage(fingerprint, data_digest, len(output.data), links, output.modified), written))
+    return done
 
 
-Job = tuple[Page, str, str | None]  # page, fingerprint, digest of its previous output
+# A page, its fingerprint, and the digest of the previous output of each of its files (the page's, then its `files`).
+Job = tuple[Page, str, tuple[str | None, ...]]
 
 
 def _work(jobs: list[Job]) -> list[Rendered]:
     renderer, placement = _inherited[0]
-    return [_render_one(renderer, placement, *job) for job in jobs]
+    return [done for job in jobs for done in _render_one(renderer, placement, *job)]
 
 
 # Set in each forked worker by its initializer; the parent never touches it.
@@ -122,9 +124,9 @@ def _adopt(renderer: Renderer, placement: Placement) -> None:
 
 
 def render_pages(renderer: Renderer, placement: Placement, jobs: list[Job]) -> Iterator[Rendered]:
-    if in_process(len(jobs)):
+    if in_process(sum(1 + len(page.files) for page, _, _ in jobs)):  # in files, as the build counts them
         for job in jobs:
-            yield _render_one(renderer, placement, *job)
+            yield from _render_one(renderer, placement, *job)
         return
     context = get_context("fork")
     with frozen(), ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(renderer, placement)) as pool:

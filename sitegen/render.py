@@ -44,6 +44,10 @@ class Page(NamedTuple):
     key: tuple = ()  # everything, besides `shows` and `profiles`, that the page displays
     shows: tuple[str, ...] = ()  # ids of the articles whose data the page displays
     profiles: tuple[str, ...] = ()  # "author:<id>" / "topic:<id>" profiles it displays
+    # Site paths of the files rendered with the page (an article's citations), in the
+    # order `Renderer.render_files` gives them: they show nothing the page does not,
+    # so they are planned, rendered and kept with it, under its fingerprint.
+    files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,14 +282,15 @@ class Renderer:
         plan.append(Page(urls.NOT_FOUND, "not_found"))
         for article in lib.articles:
             ident = article.id
+            citations = tuple(urls.citation(ident, fmt) for fmt in cite.FORMATS)
             older, newer = linked.neighbours.get(ident, (None, None))
             refs = tuple(lib.by_source[r] for r in article.refs)
             related, backlinks = linked.related.get(ident, ()), linked.backlinks.get(ident, ())
             teasers = tuple(t.target for t in linked.teasers.get(ident, ()))  # None: shown as the article wrote it
             shows = (ident, *related, *(n for n in (older, newer) if n), *refs, *(t for t in teasers if t), *backlinks)
             # The ids in the key too: which articles a page lists is data, not only their contents.
-            plan.append(Page(urls.article(ident), "article", (ident, related, teasers, backlinks), tuple(dict.fromkeys(shows))))
-            plan.extend(Page(urls.citation(ident, fmt), "citation", (ident, fmt), (ident,)) for fmt in cite.FORMATS)
+            key = (ident, related, teasers, backlinks)
+            plan.append(Page(urls.article(ident), "article", key, tuple(dict.fromkeys(shows)), (), citations))
         plan.extend(self._data_pages())
         plan.extend(self._alias_pages())
         return plan
@@ -311,6 +316,14 @@ class Renderer:
 
     def render_page(self, page: Page) -> Output:
         return getattr(self, f"_render_{page.kind}")(page)
+
+    def render_files(self, page: Page) -> list[Output]:
+        """The page, then each of its `files`."""
+        files = [self.render_page(page)]
+        if page.files:  # an article's citations, one per format, as `pages` lists them
+            citation = self.citation(page.key[0])
+            files += [Output(path, cite.render_format(citation, fmt)) for path, fmt in zip(page.files, cite.FORMATS, strict=True)]
+        return files
 
     def _render_article(self, page: Page) -> Output:
         ident = page.key[0]
@@ -343,10 +356,6 @@ class Renderer:
 
     def _render_home(self, page: Page) -> Output:
         return self.render("home.html", page.path, modified=self._newest(page.shows), feed=self._feed(urls.HOME), latest=page.shows)
-
-    def _render_citation(self, page: Page) -> Output:
-        ident, fmt = page.key
-        return Output(page.path, cite.render_format(self.citation(ident), fmt))
 
     def _render_data(self, page: Page) -> Output:
         return Output(page.path, dataset.index_file(self.config, self.linked.library, self.record_texts))
