@@ -114,3 +114,34 @@ def test_a_new_article_leaves_the_offline_documents_of_older_ones_alone(make_sit
     after = {p.name: p.read_bytes() for p in (site.out / "search-index/d").iterdir()}
     assert len(after) == len(before) + 1
     assert {name: data for name, data in after.items() if name in before} == before
+
+
+def _pagefind_files(out) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_a_rewritten_shard_keeps_its_unchanged_fragments_and_equals_a_clean_one(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shards, "SHARD_SIZE", 5)
+    site: Site = make_site(SHARDED)
+    site.build()
+    fragments = {p.name: p.stat().st_mtime_ns for p in (site.out / "pagefind/2020/fragment").iterdir()}
+    edits = [
+        {"content/articles/y2020-1.md": article("مقال معدل", "نص جديد عن دمشق", date="2020-03-02")},
+        {"content/articles/y2020-2.md": article("مقال معدل ثانية", "نص", date="2020-03-03")},
+    ]
+    for n, edit in enumerate(edits):
+        if n:  # no cache to vouch for public/: the shard is written into a whole new tree
+            (site.root / ".sitegen-cache").rename(site.root / ".old-cache")
+        site.write(edit)
+        report = site.build()
+        assert report.search is not None and "2020" not in report.search.reused
+        twin: Site = make_site(SHARDED)
+        for earlier in edits[: n + 1]:
+            twin.write(earlier)
+        twin.build()
+        assert _pagefind_files(site.out) == _pagefind_files(twin.out)
+        listing = (site.out / "pagefind/2020/sitegen-shard.txt").read_text(encoding="utf-8").splitlines()[1:]
+        assert all((site.out / "pagefind/2020" / name).is_file() for name in listing)
+    # The fragments of the articles left alone are the first build's files, never written again.
+    after = {p.name: p.stat().st_mtime_ns for p in (site.out / "pagefind/2020/fragment").iterdir()}
+    assert sum(after.get(name) == stamp for name, stamp in fragments.items()) == len(fragments) - 2

@@ -238,21 +238,27 @@ def start_shards(
             kit = assets(language)  # before any fork: the service's client runs threads
         except (OSError, RuntimeError, ValueError, KeyError, asyncio.TimeoutError) as exc:
             raise SearchError(Problem("search index", f"Pagefind's service did not give its browser files: {type(exc).__name__}: {exc}", "run `make build` again to reinstall sitegen's dependencies (pagefind[bin] provides the service)")) from exc
-        # The last build's folder of a shard to rewrite, if any: its unchanged fragments are reused.
+        # The last build's folder of a shard to rewrite, if any: its unchanged fragments are kept there.
         jobs = [(s, output / s.name, previous / s.name if previous is not None and (previous / s.name).is_dir() else None) for s in todo]
         if sum(len(s.records) for s in todo) >= BESIDE_FROM:
             pending.spawn(jobs, language, kit, services)
         else:
-            pending.work = lambda: [_write_shard(job, language, kit) for job in jobs]
+            pending.work = lambda: _write_shards(jobs, language, kit)
     return pending
 
 
 Job = tuple["Shard", Path, "Path | None"]  # a shard, its folder, the last build's folder of it
 
 
-def _write_shard(job: Job, language: str, kit: Assets) -> None:
+def _write_shard(job: Job, language: str, kit: Assets) -> list[str]:
+    """Write a shard's files; the names of those kept from the last build's folder of it, not written."""
     shard, folder, earlier = job
-    write_bundle([record_fields(r) for r in shard.records], language, folder, kit, earlier)
+    return write_bundle([record_fields(r) for r in shard.records], language, folder, kit, earlier)
+
+
+def _write_shards(jobs: Sequence[Job], language: str, kit: Assets) -> dict[str, list[str]]:
+    """`_write_shard` of each job; what each kept, by shard name."""
+    return {job[0].name: _write_shard(job, language, kit) or [] for job in jobs}
 
 
 def _die_with_parent(parent: int) -> None:
@@ -267,15 +273,15 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker(jobs: Sequence[Job], language: str, kit: Assets, parent: int, report: Connection) -> None:
-    """A forked worker's life: its shards, then a word to the build (nothing: done)."""
+    """A forked worker's life: its shards, then a word to the build: what they kept
+    from the last build (`_write_shards`), or why they failed."""
     _die_with_parent(parent)
     try:
-        for job in jobs:
-            _write_shard(job, language, kit)
+        kept = _write_shards(jobs, language, kit)
     except BaseException as exc:  # told to the build, which names it in its error
         report.send(f"{type(exc).__name__}: {exc}")
         os._exit(1)
-    report.send("")
+    report.send(kept)
     os._exit(0)  # no interpreter shutdown: the inherited model needs no cleaning up
 
 
@@ -321,11 +327,14 @@ class PendingShards:
                 raise _failed(f"no worker could be started: {exc}") from exc
             raise
 
-    def finish(self) -> tuple[list[str], dict[str, list[str]]]:
+    def finish(self) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+        """The shards kept whole; every shard's files; and of the shards written, the
+        files kept from the last build's folder of it, which the caller keeps."""
+        kept: dict[str, list[str]] = {}
         try:
             try:
                 if self.work is not None:
-                    self.work()
+                    kept.update(self.work())
             except Exception as exc:
                 raise _failed(f"{type(exc).__name__}: {exc}") from exc
             for process, receive in self._workers:
@@ -335,15 +344,17 @@ class PendingShards:
                 except EOFError:
                     process.join()
                     message = f"a worker ended without a word (exit status {process.exitcode})"
-                if message:
+                if isinstance(message, str):
                     raise _failed(message)
+                kept.update(message)
         finally:
             self._stop()
         for folder in self.folders:
-            written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-            (folder / DIGEST_FILE).write_text("\n".join([self.keys[folder.name], *written]) + "\n", encoding="utf-8")
-            self.files[folder.name] = [*written, DIGEST_FILE]
-        return self.reused, self.files
+            written = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+            names = sorted(written + kept.get(folder.name, []))
+            (folder / DIGEST_FILE).write_text("\n".join([self.keys[folder.name], *names]) + "\n", encoding="utf-8")
+            self.files[folder.name] = [*names, DIGEST_FILE]
+        return self.reused, self.files, {name: kept.get(name, []) for name in (f.name for f in self.folders)}
 
     def cancel(self) -> None:
         self._stop()

@@ -94,12 +94,17 @@ class PendingSearch:
             offline += index.kept
             report.offline = index.docs
             report.timings["offline"] = time.perf_counter() - clock
-            report.reused, shard_files = self.indexing.finish()
+            report.reused, shard_files, unwritten = self.indexing.finish()
         except BaseException:
             self.indexing.cancel()
             raise
-        kept = sorted(f"{PAGEFIND}{name}/{file}" for name in report.reused for file in shard_files[name])
-        fresh = sorted(f"{PAGEFIND}{name}/{file}" for name, names in shard_files.items() if name not in report.reused for file in names)
+        kept = [f"{PAGEFIND}{name}/{file}" for name in report.reused for file in shard_files[name]]
+        kept += [f"{PAGEFIND}{name}/{file}" for name, names in unwritten.items() for file in names]  # a rewritten shard's unchanged fragments
+        left = {name: set(names) for name, names in unwritten.items()}
+        fresh = [
+            f"{PAGEFIND}{name}/{file}" for name, names in shard_files.items() if name not in report.reused for file in names
+            if file not in left.get(name, ())
+        ]  # fmt: skip
         keep_previous(placement, kept)
         keep_unchanged(placement, fresh)
         place(placement, MANIFEST, json.dumps(self.shards).encode())
