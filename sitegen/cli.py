@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -152,5 +153,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def entry() -> None:
+    """The `sitegen` command. After a build, the process ends without the
+    interpreter's teardown: freeing the modules and caches a 10,000-article build
+    leaves took ~0.45 s of an edit's ~5 s, and there is nothing left to do by then
+    (the cache is closed, every file written and closed, every worker ended).
+    Other commands exit as usual; `main` itself never ends the process (tests call it)."""
+    code = main()
+    if sys.argv[1:2] == ["build"]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -279,3 +279,20 @@ def test_unknown_front_matter_key_is_a_warning_not_an_error(make_site, monkeypat
 )
 def test_source_link_text_decodes_only_what_is_safe_to_show(url: str, shown: str) -> None:
     assert display_url(url) == shown
+
+
+def test_the_sitegen_command_says_all_and_exits_with_the_builds_status(make_site) -> None:
+    """`python -m sitegen build` ends without the interpreter's teardown: what it
+    printed must still all arrive, with 0 for a build and 1 for bad input."""
+    import subprocess
+    import sys
+
+    site = make_site(GOOD)
+    command = [sys.executable, "-m", "sitegen", "build", "--out", str(site.out)]
+    done = subprocess.run(command, cwd=site.root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("built 2 articles") and "time: inputs" in done.stdout
+    site.write({"content/articles/untitled.md": "---\ndate: 2024-03-01\n---\n\nنص.\n"})
+    failed = subprocess.run(command, cwd=site.root, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "content/articles/untitled.md:1" in failed.stderr and "missing title" in failed.stderr
