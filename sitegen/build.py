@@ -206,16 +206,8 @@ def _make(
         jobs = []
         for page in pages:
             fingerprint = page_fingerprint(site, page, adigests, pdigests)
-            if not page.files:  # most pages: one file
-                file = urls.output_file(page.path)
-                kept = _standing(known, out, file, looked)
-                if kept and kept.fingerprint == fingerprint:
-                    reuse[file] = kept
-                else:
-                    jobs.append((page, fingerprint, (kept.digest if kept else None,)))
-                continue
-            # A page and its files are kept together, or rendered together.
-            files = [urls.output_file(page.path), *map(urls.output_file, page.files)]
+            # A page and its files (an article's citations) are kept together, or rendered together.
+            files = [urls.output_file(path) for path in (page.path, *page.files)]
             found = [_standing(known, out, f, looked) for f in files]
             if all(kept and kept.fingerprint == fingerprint for kept in found):
                 reuse.update(zip(files, found))
