@@ -149,7 +149,7 @@ def _make(
     from tqdm import tqdm
 
     from . import dataset, urls
-    from .emit import Placement, keep_previous, place, place_tree, render_pages
+    from .emit import Placement, file_count, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
     from .publish import listed_pages, publishing_files
     from .render import Renderer
@@ -214,8 +214,7 @@ def _make(
             else:
                 jobs.append((page, fingerprint, tuple(kept.digest if kept else None for kept in found)))
         # Counted in files: an article's citations are files of their own.
-        report.pages = len(pages) + sum(len(page.files) for page in pages)
-        report.rendered = len(jobs) + sum(len(page.files) for page, _, _ in jobs)
+        report.pages, report.rendered = file_count(pages), file_count(page for page, _, _ in jobs)
         report.timings["plan"] = time.perf_counter() - clock - started
 
         clock = time.perf_counter()

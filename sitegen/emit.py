@@ -110,6 +110,11 @@ def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprin
 Job = tuple[Page, str, tuple[str | None, ...]]
 
 
+def file_count(pages: Iterable[Page]) -> int:
+    """How many files these pages make: each its own, and its `files` (an article's citations)."""
+    return sum(1 + len(page.files) for page in pages)
+
+
 def _work(jobs: list[Job]) -> list[Rendered]:
     renderer, placement = _inherited[0]
     return [done for job in jobs for done in _render_one(renderer, placement, *job)]
@@ -124,7 +129,7 @@ def _adopt(renderer: Renderer, placement: Placement) -> None:
 
 
 def render_pages(renderer: Renderer, placement: Placement, jobs: list[Job]) -> Iterator[Rendered]:
-    if in_process(sum(1 + len(page.files) for page, _, _ in jobs)):  # in files, as the build counts them
+    if in_process(file_count(page for page, _, _ in jobs)):  # in files, as the build counts them
         for job in jobs:
             yield from _render_one(renderer, placement, *job)
         return
