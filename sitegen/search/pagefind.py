@@ -258,7 +258,7 @@ def _write_shard(job: Job, language: str, kit: Assets) -> list[str]:
 
 def _write_shards(jobs: Sequence[Job], language: str, kit: Assets) -> dict[str, list[str]]:
     """`_write_shard` of each job; what each kept, by shard name."""
-    return {job[0].name: _write_shard(job, language, kit) or [] for job in jobs}
+    return {job[0].name: _write_shard(job, language, kit) for job in jobs}
 
 
 def _die_with_parent(parent: int) -> None:
@@ -354,7 +354,7 @@ class PendingShards:
             names = sorted(written + kept.get(folder.name, []))
             (folder / DIGEST_FILE).write_text("\n".join([self.keys[folder.name], *names]) + "\n", encoding="utf-8")
             self.files[folder.name] = [*names, DIGEST_FILE]
-        return self.reused, self.files, {name: kept.get(name, []) for name in (f.name for f in self.folders)}
+        return self.reused, self.files, kept
 
     def cancel(self) -> None:
         self._stop()
