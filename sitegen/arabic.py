@@ -91,7 +91,7 @@ def localize_digits(text: str, system: str) -> str:
 
 # Unbounded: an archive has a few thousand distinct days (10,000 bench articles,
 # 4,819), and an LRU of 4,096 missed on every one of the search records' 10,000
-# dates, each taken in order (0.3 s of an edit, through Babel).
+# dates, each taken in order: 10,000 calls to Babel (~10 µs each) where 4,819 do.
 @lru_cache(maxsize=None)
 def format_date(day: dt.date, locale: str, digits: str) -> str:
     """'28 كانون الثاني 2024' style: day, CLDR month name, year."""
