@@ -152,6 +152,7 @@ def _make(
     from .emit import Placement, file_count, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
     from .publish import listed_pages, publishing_files
+    from .related_update import encode as encode_basis
     from .render import Renderer
     from .parallel import in_process
     from .search.stage import FOLDER, start_search
@@ -332,6 +333,7 @@ def _make(
             "search_files": cache.get("search_files") if search_same else json.dumps(search_files),
             "related_key": loaded.related_key,
             "related": cache.get("related") if loaded.related_cached else json.dumps(linked.related, ensure_ascii=False),
+            "related_basis": cache.get("related_basis") if loaded.related_basis is None else encode_basis(loaded.related_basis),
             # Kept files are left alone in place, so they still are as the plan found them.
             **_vouchers(
                 out, ordered, inputs, report, {f: looked[f] for f in (*reuse, *unmade)},

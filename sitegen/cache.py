@@ -16,10 +16,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .content.model import Article, RelatedTeaser, Warning_
+
+if TYPE_CHECKING:  # numpy, which a no-op build never needs
+    from .related_update import Basis
 
 SCHEMA = 8  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records; 6: the offline index's documents; 7: long texts as UTF-16; 8: public/'s files as a table
 MAGIC = "sitegen-build-cache"
@@ -243,8 +246,8 @@ class BuildCache:
                 [("magic", MAGIC), ("schema", str(SCHEMA)), ("version", __version__), ("generation", "")],
             )
 
-    def get(self, key: str) -> str:
-        """The value saved under `key`, "" if none."""
+    def get(self, key: str) -> Any:
+        """The value saved under `key` (text, or bytes where bytes were saved), "" if none."""
         if key not in self._meta:  # remembered: `save` leaves a value it is given back alone
             row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
             self._meta[key] = row[0] if row else ""
@@ -254,15 +257,31 @@ class BuildCache:
         """Every file the last build left in public/, sorted (by code point, as Python sorts)."""
         return [f for (f,) in self.db.execute("SELECT file FROM files ORDER BY file")]
 
-    def related(self, key: str) -> dict[str, tuple[str, ...]] | None:
-        """Related articles saved for `key`, or None."""
-        if self.get("related_key") != key:
+    def related(self, key: str | None = None) -> dict[str, tuple[str, ...]] | None:
+        """Related articles saved for `key` (any key, when None), or None."""
+        if key is not None and self.get("related_key") != key:
             return None
         try:
             return {k: tuple(v) for k, v in json.loads(self.get("related")).items()}
-        except (ValueError, AttributeError) as exc:
-            self.warn(f"warning: ignoring damaged related articles in the cache ({exc})")
+        except (ValueError, AttributeError, TypeError) as exc:
+            if key is not None or self.get("related"):
+                self.warn(f"warning: ignoring damaged related articles in the cache ({exc})")
             return None
+
+    def related_basis(self, articles: int) -> Basis | None:
+        """What the saved related articles were made from (related_update.Basis), for
+        an archive of `articles`; None if there is none for them, or it is damaged."""
+        from .related_update import decode
+
+        data = self.get("related_basis")
+        if not data:
+            return None
+        try:
+            basis = decode(bytes(data), articles)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            self.warn(f"warning: ignoring damaged related-article tables in the cache ({exc})")
+            return None
+        return basis if basis.inputs.key == self.get("related_key") else None
 
     def articles(self) -> dict[str, CachedArticle]:
         out = {}

@@ -14,13 +14,14 @@ from pathlib import Path
 from .cache import BuildCache, CachedArticle, article_row, digest, save_articles
 from .config import Config
 from .content.discover import Sources, discover
-from .content.model import Author, Topic, Warning_
+from .content.model import Author, Library, Topic, Warning_
 from .content.parse import Parsed, parse_article
 from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
 from .library import build_library
 from .link import Linked, link
-from .related import inputs_key as related_inputs_key
+from .related import LIMIT, Inputs, TermTables, read_inputs, relate_all
+from .related_update import Basis, update
 from .parallel import chunks, in_process, workers
 
 
@@ -31,6 +32,7 @@ class Loaded:
     gone: list[str]  # sources the cache knew that no longer exist
     related_key: str = ""  # names the related articles computed for these sources
     related_cached: bool = False  # they came from the cache, as saved under that name
+    related_basis: Basis | None = None  # what they were made from, when made now (to save)
     warnings: list[Warning_] = field(default_factory=list)
     parsed: int = 0
     cached: int = 0
@@ -89,6 +91,17 @@ def _read_profiles(sources: Sources, problems: list[Problem]) -> tuple[list[Auth
     return authors, topics
 
 
+def _related(
+    library: Library, inputs: Inputs, cache: BuildCache | None, previous: Mapping[str, str]
+) -> tuple[dict[str, tuple[str, ...]], TermTables]:
+    """The related lists and their tables: updated from the saved ones if they can be."""
+    if cache is not None:
+        found = update(library, inputs, cache.related_basis(len(library.articles)), previous, cache.related(), LIMIT)
+        if found is not None:
+            return found
+    return relate_all(library)
+
+
 def load_site(
     config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: Mapping[str, bytes] | None = None
 ) -> Loaded:
@@ -123,9 +136,16 @@ def load_site(
     clock = time.perf_counter()
     library = build_library(articles, authors, topics, config, include_drafts, warnings)
     # Related articles weigh every article against the archive, so they are kept for
-    # exactly the inputs they are computed from, and computed again otherwise.
-    related_key = related_inputs_key(library)
-    known_related = cache.related(related_key) if cache else None
+    # exactly the inputs they are computed from; else updated from the saved ones
+    # where a few articles changed, or computed again.
+    inputs = read_inputs(library)
+    known_related = cache.related(inputs.key) if cache else None
+    basis = None
+    if known_related is None:
+        # The terms each article parsed again had before: the cache's rows were read before parsing.
+        previous = {known[s].article.id: known[s].article.terms for s in todo if s in known}
+        known_related, tables = _related(library, inputs, cache, previous)
+        basis = Basis(inputs, tables)
     linked = link(library, known_related)
     timings["link"] = time.perf_counter() - clock
     return Loaded(
@@ -134,8 +154,9 @@ def load_site(
         gone=[s for s in known if s not in hashes],
         warnings=warnings,
         parsed=len(todo),
-        related_key=related_key,
-        related_cached=known_related is not None,
+        related_key=inputs.key,
+        related_cached=basis is None,
+        related_basis=basis,
         cached=len(reuse),
         timings=timings,
     )

@@ -26,7 +26,9 @@ no Python code runs per entry and a block's arrays stay a few MB.
 
 Each article's vector, then each article's list, depends only on shared
 read-only tables, so large archives are split over forked workers (as parsing
-and rendering are); the result is the same whatever the split.
+and rendering are); the result is the same whatever the split. For the same
+reason, after an edit only the lists that can have changed are made again
+(related_update.py), from the tables the last computation kept (`TermTables`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -99,8 +101,24 @@ class _Index:
     posting_weights: np.ndarray  # alongside postings.values
 
 
+class TermTables(NamedTuple):
+    """What relating read from the articles' terms, kept so that the next build can
+    update the lists after a few articles changed (related_update.py)."""
+
+    vocabulary: list[str]  # every term, sorted: a term's number is its place here
+    df: np.ndarray  # by term number: how many articles have it
+    idf: np.ndarray  # by term number
+    vectors: _Lists  # as _Index.vectors
+    vector_weights: np.ndarray
+
+
 def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     """Up to `limit` related article ids per article, best first."""
+    return relate_all(library, limit)[0]
+
+
+def relate_all(library: Library, limit: int = LIMIT) -> tuple[dict[str, tuple[str, ...]], TermTables]:
+    """`related`, with the tables an update of the lists starts from."""
     articles = library.articles  # rank = index, 0 = newest
     total = len(articles)
     everyone = range(total)
@@ -108,27 +126,34 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     for part in _spread(_document_frequencies, articles, everyone):
         df.update(part)
     vocabulary = sorted(df)  # numbered in term order, so ties between terms go by term
-    idf = np.array([math.log((total + 1) / df[term]) for term in vocabulary], dtype=np.float64)
+    counts = np.array([df[term] for term in vocabulary], dtype=np.int64)
+    idf = np.array([math.log((total + 1) / n) for n in counts.tolist()], dtype=np.float64)
     numbers = dict(zip(vocabulary, itertools.count()))
-    del df, vocabulary
+    del df
     parts = _spread(_vectors, (articles, numbers, idf), everyone)
     del numbers  # the workers below need no term by its name
     ranks, terms, weights = (np.concatenate(column) for column in zip(*parts))
     del parts
+    index = make_index(library, ranks, terms, weights, len(idf))
+    lists = [ids for part in _spread(_relate, (index, limit), everyone) for ids in part]
+    return dict(zip(index.ids, lists)), TermTables(vocabulary, counts, idf, index.vectors, index.vector_weights)
+
+
+def make_index(library: Library, ranks: np.ndarray, terms: np.ndarray, weights: np.ndarray, vocabulary: int) -> _Index:
+    """The _Index of the articles' vectors: (rank, term, weight) of every article's
+    heaviest terms, by rank, heaviest first (`_vectors`)."""
+    articles, total = library.articles, len(library.articles)
     by_term = np.argsort(terms, kind="stable")  # stable: each term's ranks stay ascending
-    index = _Index(
+    return _Index(
         ids=[a.id for a in articles],
         id_order=_id_order([a.id for a in articles]),
         days=np.array([math.nan if d is None else d for d in map(_days, articles)], dtype=np.float64),
         **_tag_tables(library, total),
         vectors=_Lists(_starts(np.bincount(ranks, minlength=total)), terms),
         vector_weights=weights,
-        postings=_Lists(_starts(np.bincount(terms, minlength=len(idf))), ranks[by_term]),
+        postings=_Lists(_starts(np.bincount(terms, minlength=vocabulary)), ranks[by_term]),
         posting_weights=weights[by_term],
     )
-    del ranks, terms, weights, by_term
-    lists = [ids for part in _spread(_relate, (index, limit), everyone) for ids in part]
-    return dict(zip(index.ids, lists))
 
 
 def _tag_tables(library: Library, total: int) -> dict[str, Any]:
@@ -166,27 +191,59 @@ def _starts(counts: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
 
 
-def inputs_key(library: Library, limit: int = LIMIT) -> str:
-    """A hash of everything `related(library, limit)` reads, and of the code that reads it.
+@dataclass(frozen=True)
+class Inputs:
+    """What `related` reads, hashed: all of it (`key`), all but the articles' terms
+    (`frame`), and each article's terms alone, by rank (`term_digest`)."""
 
-    `related` is a pure function of these (the worker split does not change its
-    result), so lists saved under an equal key are exactly the lists it would
-    compute again. An edit that leaves an article's terms, tags and date alone (most
-    of the body lies past terms.BODY_CHARS) keeps the key, and the archive-wide
-    computation is skipped; any change to what it reads makes a new key.
+    key: str
+    frame: str
+    digests: np.ndarray  # uint64
+
+
+def inputs_key(library: Library, limit: int = LIMIT) -> str:
+    """A hash of everything `related(library, limit)` reads, and of the code that reads it."""
+    return read_inputs(library, limit).key
+
+
+def read_inputs(library: Library, limit: int = LIMIT) -> Inputs:
+    """`Inputs` of `related(library, limit)`.
+
+    `related` is a pure function of what `key` covers (the worker split does not
+    change its result), so lists saved under an equal key are exactly the lists it
+    would compute again. An edit that leaves an article's terms, tags and date alone
+    (most of the body lies past terms.BODY_CHARS) keeps the key, and the archive-wide
+    computation is skipped; any change to what it reads makes a new key. With an
+    equal `frame`, only the articles whose terms digest moved changed (the lists
+    are then updated, related_update.py).
     """
-    hasher = hashlib.blake2b(digest_size=16)
-    for module in (__file__, terms_mod.__file__):  # how lists are scored, and how terms are read back
-        hasher.update(Path(module).read_bytes())
+    hasher, frame = hashlib.blake2b(digest_size=16), hashlib.blake2b(digest_size=16)
+    for module in (__file__, terms_mod.__file__, _UPDATE):  # how lists are scored and updated, and how terms are read back
+        code = Path(module).read_bytes()
+        hasher.update(code)
+        frame.update(code)
     hasher.update(repr(limit).encode())
+    frame.update(repr(limit).encode())
+    digests = bytearray()
     for article in library.articles:  # in rank order: ranks break ties in fills and walks
         ident, terms = article.id, article.terms
+        shown = (ident, _days(article), library.article_authors[ident], library.article_topics[ident])
+        frame.update(repr(shown).encode())
         # The terms by their length and bytes, not by repr: at 10,000 articles repr
         # looked at every character of 13 MB of terms, most of this key's time.
-        read = (ident, len(terms), _days(article), library.article_authors[ident], library.article_topics[ident])
-        hasher.update(repr(read).encode())
-        hasher.update(terms.encode("utf-8", "surrogatepass"))
-    return hasher.hexdigest()
+        hasher.update(repr((ident, len(terms), *shown[1:])).encode())
+        data = terms.encode("utf-8", "surrogatepass")
+        hasher.update(data)
+        digests += hashlib.blake2b(data, digest_size=8).digest()
+    return Inputs(hasher.hexdigest(), frame.hexdigest(), np.frombuffer(bytes(digests), dtype=np.uint64))
+
+
+def term_digest(terms: str) -> int:
+    """An article's terms as `Inputs.digests` holds them (of terms read back from the cache)."""
+    return int(np.frombuffer(hashlib.blake2b(terms.encode("utf-8", "surrogatepass"), digest_size=8).digest(), dtype=np.uint64)[0])
+
+
+_UPDATE = Path(__file__).with_name("related_update.py")
 
 
 def _spread(work: Callable[[Any, Sequence[int]], T], shared: Any, ranks: range) -> list[T]:

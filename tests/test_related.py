@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from conftest import article
 
+import sitegen.load
 import sitegen.related
 from sitegen.build import load
 from sitegen.cache import BuildCache
@@ -173,26 +174,42 @@ def test_workers_give_the_same_lists_as_one_process(monkeypatch) -> None:
 
 
 def test_saved_lists_are_used_while_what_related_reads_is_unchanged(make_site, monkeypatch) -> None:
+    titles = ["صحراء", "بحيرة", "جبل", "وادي", "غابة", "نهر"]  # a word of each article's own
     files = {
-        f"content/articles/a{n}.md": article(f"عنوان {n}", f"النفط والغاز في العراق {n % 3}", date=f"2020-01-{n + 1:02d}")
+        f"content/articles/a{n}.md": article(titles[n], f"النفط والغاز في العراق {n % 3}", date=f"2020-01-{n + 1:02d}")
         for n in range(6)
     }
     site = make_site(files)
     site.build()
-    computed = []
-    real = sitegen.related.related
-    monkeypatch.setattr(sitegen.related, "related", lambda library: computed.append(1) or real(library))
+    made: list[str] = []
+    whole, updating = sitegen.load.relate_all, sitegen.load.update
+    monkeypatch.setattr(sitegen.load, "relate_all", lambda library: made.append("whole") or whole(library))
+
+    def update(*args: object) -> object:
+        found = updating(*args)
+        made.append("updated" if found else "refused")
+        return found
+
+    monkeypatch.setattr(sitegen.load, "update", update)
     # Neither the terms (title, summary, opening), tags nor date: the saved lists stand.
-    site.write({"content/articles/a0.md": article("عنوان 0", "النفط والغاز في العراق 0", date="2020-01-01", source_url="https://x.org/")})
+    site.write({"content/articles/a0.md": article("صحراء", "النفط والغاز في العراق 0", date="2020-01-01", source_url="https://x.org/")})
     site.build()
-    assert computed == []
-    # A new title changes the terms: the lists are computed again.
+    assert made == []
+    # A new title changes one article's terms, words no other article has: the saved lists are updated.
     site.write({"content/articles/a0.md": article("زلزال مدمر", "النفط والغاز في العراق 0", date="2020-01-01")})
     site.build()
-    assert computed == [1]
-    site.write({"content/articles/a1.md": article("عنوان 1", "النفط والغاز في العراق 1", date="2021-01-02")})
+    assert made == ["updated"]
+    cache = BuildCache(site.root / ".sitegen-cache/cache.sqlite3", warn=print)
+    try:
+        saved = cache.related()
+    finally:
+        cache.close()
+    assert saved == load(load_config(site.root / "site.yml")).related  # as a computation from nothing gives
+    made.clear()
+    # A new date moves the article among the others: they are computed again.
+    site.write({"content/articles/a1.md": article("بحيرة", "النفط والغاز في العراق 1", date="2021-01-02")})
     site.build()
-    assert computed == [1, 1]
+    assert made == ["refused", "whole"]
 
 
 def test_the_key_covers_every_input_of_related() -> None:
