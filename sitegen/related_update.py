@@ -10,12 +10,12 @@ cannot have changed, and which can is known exactly:
   ones, get new vectors (`revector`): every other vector, computed from its own
   terms and the idf of each, is bit for bit what it was.
 - An article's list reads its own vector, the term lists (postings) of its own
-  heaviest terms (their lengths order and bound its walk), the vectors of the
-  articles those lists and its small tags lead to, and tags and dates, which an
-  update requires unchanged (`Inputs.frame`). A changed vector changes exactly
-  the postings of the terms it held before or holds now; the articles on those
-  lists, where either build could walk them, and the members of its small tags
-  are the ones whose lists are made again (`_affected`). The others keep theirs.
+  heaviest terms (their lengths order and bound its walk; its text scores are
+  the products the walk meets), and tags and dates, which an update requires
+  unchanged (`Inputs.frame`). A changed vector changes exactly the postings of
+  the terms it held before or holds now; the articles on those lists, where
+  either build walks them, are the ones whose lists are made again
+  (`_affected`). The others keep theirs.
 
 The result equals `related.relate_all` on the new library; tests compare them
 over random edits. Anything this cannot vouch for (other articles, dates, tags
@@ -51,7 +51,7 @@ from .related import (
 
 MAX_CHANGED = 32  # articles whose terms changed; past this, the lists are computed afresh
 AFRESH_SHARE = 0.25  # of the archive needing new vectors; past this, too
-_GAP = 16  # ranks between two to relate again that are related again with them, in one block
+_GAP = 16  # ranks to relate again this close are related in one block, with the ranks between
 _FORMAT = 1
 
 
