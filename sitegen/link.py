@@ -29,22 +29,29 @@ class Linked:
     topic_hubs: dict[str, Hub]
 
 
-def link(library: Library, related: dict[str, tuple[str, ...]] | None = None) -> Linked:
-    """`related`, when given, was computed earlier for exactly this library (the build cache)."""
+def check_refs(library: Library) -> None:
+    """Raise ContentError naming every link between articles (with its line) that
+    leads to no article of this site."""
     problems = []
     for article in library.articles:
-        lines = dict(article.ref_lines)
-        for ref in article.refs:
-            if ref not in library.by_source:
-                problems.append(
-                    Problem(
-                        located(article.source, lines.get(ref)),
-                        f"links to {ref}, which is not an article of this site",
-                        "fix the link's path (relative to this file), or remove the link",
-                    )
+        missing = [ref for ref in article.refs if ref not in library.by_source]
+        if missing:
+            lines = dict(article.ref_lines)
+            problems += [
+                Problem(
+                    located(article.source, lines.get(ref)),
+                    f"links to {ref}, which is not an article of this site",
+                    "fix the link's path (relative to this file), or remove the link",
                 )
+                for ref in missing
+            ]
     if problems:
         raise ContentError(problems)
+
+
+def link(library: Library, related: dict[str, tuple[str, ...]] | None = None) -> Linked:
+    """`related`, when given, was computed earlier for exactly this library (the build cache)."""
+    check_refs(library)
     teasers = resolve_teasers(library)
     author_hubs, topic_hubs = hubs(library)
     return Linked(

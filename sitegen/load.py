@@ -19,7 +19,7 @@ from .content.parse import Parsed, parse_article
 from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
 from .library import build_library
-from .link import Linked, link
+from .link import Linked, check_refs, link
 from .related import LIMIT, Inputs, TermTables, read_inputs, relate_all
 from .related_update import Basis, update
 from .parallel import chunks, in_process, workers
@@ -138,6 +138,7 @@ def load_site(
     # Related articles weigh every article against the archive, so they are kept for
     # exactly the inputs they are computed from; else updated from the saved ones
     # where a few articles changed, or computed again.
+    check_refs(library)  # before the related articles: a broken link is reported at once
     inputs = read_inputs(library)
     known_related = cache.related(inputs.key) if cache else None
     basis = None

@@ -222,6 +222,21 @@ def test_link_to_a_missing_article_file_names_its_line(make_site, monkeypatch, c
     assert [p.where for p in failure.problems] == [f"content/articles/third.md:{line}"]
 
 
+def test_a_broken_link_is_reported_before_related_articles_are_made(make_site, monkeypatch) -> None:
+    import sitegen.load
+
+    site = make_site({**GOOD, **_broken_link_files()})
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("related articles were made before the links were checked")
+
+    monkeypatch.setattr(sitegen.load, "relate_all", refuse)
+    monkeypatch.setattr(sitegen.load, "update", refuse)
+    with pytest.raises(SitegenError) as caught:
+        site.build()
+    assert [p.message for p in caught.value.problems] == ["links to content/articles/missing-report.md, which is not an article of this site"]
+
+
 def test_every_bad_file_is_reported_in_one_run(make_site, monkeypatch, capsys) -> None:
     files: dict[str, str | bytes] = {
         "content/articles/a-yaml.md": "---\ntitle: أ\nsummary: قال: لا\n---\n\nنص.\n",
