@@ -135,10 +135,10 @@ def load_site(
 
     clock = time.perf_counter()
     library = build_library(articles, authors, topics, config, include_drafts, warnings)
+    check_refs(library)  # before the related articles: a broken link is reported at once
     # Related articles weigh every article against the archive, so they are kept for
     # exactly the inputs they are computed from; else updated from the saved ones
     # where a few articles changed, or computed again.
-    check_refs(library)  # before the related articles: a broken link is reported at once
     inputs = read_inputs(library)
     known_related = cache.related(inputs.key) if cache else None
     basis = None
