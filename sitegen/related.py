@@ -234,13 +234,17 @@ def read_inputs(library: Library, limit: int = LIMIT) -> Inputs:
         hasher.update(repr((ident, len(terms), *shown[1:])).encode())
         data = terms.encode("utf-8", "surrogatepass")
         hasher.update(data)
-        digests += hashlib.blake2b(data, digest_size=8).digest()
+        digests += _digest_of(data)
     return Inputs(hasher.hexdigest(), frame.hexdigest(), np.frombuffer(bytes(digests), dtype=np.uint64))
 
 
 def term_digest(terms: str) -> int:
     """An article's terms as `Inputs.digests` holds them (of terms read back from the cache)."""
-    return int(np.frombuffer(hashlib.blake2b(terms.encode("utf-8", "surrogatepass"), digest_size=8).digest(), dtype=np.uint64)[0])
+    return int(np.frombuffer(_digest_of(terms.encode("utf-8", "surrogatepass")), dtype=np.uint64)[0])
+
+
+def _digest_of(terms: bytes) -> bytes:
+    return hashlib.blake2b(terms, digest_size=8).digest()
 
 
 _UPDATE = Path(__file__).with_name("related_update.py")

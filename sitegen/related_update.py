@@ -92,11 +92,12 @@ def update(
         before, after = set(old.split()), set(articles[rank].terms.split())
         moved.subtract(before - after)
         moved.update(after - before)
-    tables = _new_tables(basis.tables, {t: n for t, n in moved.items() if n}, total)
+    moved = Counter({t: n for t, n in moved.items() if n})  # a word gained by one edited article and lost by another moves nothing
+    tables = _new_tables(basis.tables, moved, total)
     if tables is None:
         return None
     vocabulary, counts, idf, remap = tables
-    revector = sorted(set(changed) | _having(library, {t for t, n in moved.items() if n}))
+    revector = sorted(set(changed) | _having(library, set(moved)))
     if len(revector) > AFRESH_SHARE * total:
         return None
     old = basis.tables
@@ -115,12 +116,12 @@ def update(
     weights = np.concatenate([old.vector_weights[keep], new_weights]).astype(np.float64)[order]
     index = make_index(library, ranks, terms, weights, len(vocabulary))
 
-    again = _affected(index, old_owner, old_terms, redone, new_terms, len(vocabulary))
-    result = {i: tuple(lists[i]) for i in ids}
+    again = _affected(index, ranks, old_owner, old_terms, redone, new_terms, len(vocabulary))
     if len(again) > AFRESH_SHARE * total:
         made = [found for part in _spread(_relate, (index, limit), range(total)) for found in part]
         result = dict(zip(ids, made))
     else:
+        result = {i: tuple(lists[i]) for i in ids}
         for start, stop in _runs(again):
             for rank, found in zip(range(start, stop), _relate_block(index, range(start, stop), limit)):
                 result[ids[rank]] = found
@@ -169,9 +170,12 @@ def _having(library: Library, terms: set[str]) -> set[int]:
     }  # fmt: skip
 
 
-def _affected(index: _Index, old_owner: np.ndarray, old_terms: np.ndarray, redone: np.ndarray, new_terms: np.ndarray, vocabulary: int) -> list[int]:
+def _affected(
+    index: _Index, owner: np.ndarray, old_owner: np.ndarray, old_terms: np.ndarray, redone: np.ndarray, new_terms: np.ndarray, vocabulary: int
+) -> list[int]:
     """Ranks whose list may differ: those with a new vector (`redone`), and those on
     the postings of a term such a vector held or holds, where either build walks it.
+    `owner`: the rank of each entry of `index.vectors.values`.
 
     Not the members of a new vector's small tags: a candidate's text score is what
     the walk met (`_relate_block`), so a vector no walk meets changes no score.
@@ -186,7 +190,6 @@ def _affected(index: _Index, old_owner: np.ndarray, old_terms: np.ndarray, redon
     # A list that crosses MAX_POSTING is walked in one build only: its members' walks differ too.
     walked = touched & (np.minimum(old_lengths, new_lengths) <= related_mod.MAX_POSTING)
     again = redone.copy()
-    owner = np.repeat(np.arange(len(redone)), index.vectors.lengths(slice(0, len(redone))))
     again[owner[walked[index.vectors.values]]] = True
     return np.flatnonzero(again).tolist()
 
