@@ -157,7 +157,7 @@ def _make(
     from .parallel import in_process
     from .search.stage import FOLDER, start_search
     from .theme import static_dirs
-    from .verify import LinkLedger
+    from .verify import LinkLedger, links_text, read_links
 
     report = Report()
     linked, library = loaded.linked, loaded.linked.library
@@ -236,11 +236,13 @@ def _make(
             data_records = {i: made for i, made in texts.items() if saved.get(i) != made}
             gone_data_records = [i for i in saved if i not in texts]
         records: dict[str, CachedPage] = {}
+        targets: dict[str, tuple[str, ...]] = {}  # of each rendered file's links
         keep_previous(placement, reuse)
         # A bar on a terminal for long renders; CI and logs get the plain line below.
         bar = tqdm(total=report.rendered, desc="render", unit="file", disable=report.rendered < 500 or not sys.stderr.isatty())
         for done in render_pages(renderer, placement, jobs):
             records[done.file] = done.record
+            targets[done.file] = done.targets
             report.written += done.written
             bar.update()
         bar.close()
@@ -265,7 +267,7 @@ def _make(
                 data = item.make()
                 data_digest = digest(data)
                 report.written += place(placement, item.file, data, kept.digest if kept else None, data_digest)
-                published[item.file] = CachedPage(item.fingerprint, data_digest, len(data), (), None)
+                published[item.file] = CachedPage(item.fingerprint, data_digest, len(data), links_text(()), None)
         keep_previous(placement, unmade)
         files.update(published, unmade)
         listed = cache.files() if in_place else []
@@ -297,8 +299,11 @@ def _make(
         kept_links = cache.page_links(reuse) if reuse and all_targets else {}
         ledger = LinkLedger()
         for file in everything if all_targets else records:  # else the kept pages have none to add
-            ledger.add(file, records[file].links if file in records else kept_links.get(file, ()))
-        problems = ledger.broken(files)
+            if file in targets:
+                ledger.add(file, targets[file])
+            elif file in kept_links:
+                ledger.add(file, (target for target, _ in read_links(kept_links[file])))
+        problems = ledger.broken(files, lambda file: records[file].links if file in records else kept_links.get(file, links_text(())))
         if problems:
             raise ContentError(problems)
         report.timings["publish"] = publishing + time.perf_counter() - clock  # feeds, sitemaps and the link check

@@ -167,7 +167,7 @@ class CachedPage:
     fingerprint: str
     digest: str  # of the output bytes
     size: int
-    links: tuple[tuple[str, str], ...]
+    links: str  # its internal links, as verify.links_text writes them
     modified: dt.datetime | None
 
 
@@ -301,14 +301,10 @@ class BuildCache:
             out[file] = KnownPage(fingerprint, page_digest, size, dt.datetime.fromisoformat(modified) if modified else None)
         return out
 
-    def page_links(self, files: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]:
-        """The internal links saved with each of `files` (as `internal_links` found them)."""
+    def page_links(self, files: Iterable[str]) -> dict[str, str]:
+        """The internal links saved with each of `files` (verify.links_text)."""
         wanted = set(files)
-        return {
-            file: tuple(tuple(x) for x in json.loads(links))
-            for file, links in self.db.execute("SELECT file, links FROM pages")
-            if file in wanted
-        }
+        return {file: links for file, links in self.db.execute("SELECT file, links FROM pages") if file in wanted}
 
     def data_records(self) -> dict[str, tuple[str, str]]:
         """(key, text) by article id, as `save` was given them."""
@@ -377,7 +373,7 @@ class BuildCache:
             self.db.executemany(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    (f, p.fingerprint, p.digest, p.size, json.dumps(p.links, ensure_ascii=False), p.modified.isoformat() if p.modified else "")
+                    (f, p.fingerprint, p.digest, p.size, p.links, p.modified.isoformat() if p.modified else "")
                     for f, p in pages.items()
                 ),
             )

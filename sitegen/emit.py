@@ -22,7 +22,7 @@ from .cache import CachedPage, digest
 from .parallel import chunks, frozen, in_process, workers
 from .render import Page, Renderer
 from .urls import output_file
-from .verify import internal_links
+from .verify import internal_links, links_text
 from .write import write_file
 
 
@@ -93,6 +93,7 @@ class Rendered:
     file: str
     record: CachedPage
     written: bool
+    targets: tuple[str, ...]  # the files its links need, for the build's link check
 
 
 def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: tuple[str | None, ...]) -> list[Rendered]:
@@ -101,8 +102,9 @@ def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprin
         file = output_file(output.path)
         data_digest = digest(output.data)
         written = place(placement, file, output.data, known_digest, data_digest)
-        links = tuple(sorted(internal_links(output.path, output.decoded(), renderer.config.base_path)))
-        done.append(Rendered(file, CachedPage(fingerprint, data_digest, len(output.data), links, output.modified), written))
+        links = sorted(internal_links(output.path, output.decoded(), renderer.config.base_path))
+        record = CachedPage(fingerprint, data_digest, len(output.data), links_text(links), output.modified)
+        done.append(Rendered(file, record, written, tuple(dict.fromkeys(target for target, _ in links))))
     return done
 
 

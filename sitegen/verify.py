@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from . import urls
@@ -60,20 +61,37 @@ def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple
         yield target, href
 
 
+def links_text(links: Iterable[tuple[str, str]]) -> str:
+    """A page's links (`internal_links`, sorted) as the build cache keeps them.
+
+    Made where the page is rendered: the build's own process then receives one string
+    a page, not a pair of strings a link, and saves it as it is. At 10,000 articles
+    encoding the 42,000 files' links took ~0.45 s of the save, after everything else."""
+    return json.dumps(list(links), ensure_ascii=False)
+
+
+def read_links(text: str) -> list[tuple[str, str]]:
+    """The (target, href) pairs of a `links_text`."""
+    return [(target, href) for target, href in json.loads(text)]
+
+
 class LinkLedger:
-    """Links wanted by pages as they are written, checked once all files exist."""
+    """The files pages link to, checked once all files exist."""
 
     def __init__(self) -> None:
-        self.wanted: dict[str, tuple[str, str]] = {}
+        self.wanted: dict[str, str] = {}  # target: the first page that links to it
 
-    def add(self, file: str, links: Iterable[tuple[str, str]]) -> None:
-        """Record a page's links: (output file needed, href as written), from `internal_links`."""
-        for target, href in links:
-            self.wanted.setdefault(target, (file, href))
+    def add(self, file: str, targets: Iterable[str]) -> None:
+        """Record the files a page links to (the targets of its `internal_links`)."""
+        for target in targets:
+            self.wanted.setdefault(target, file)
 
-    def broken(self, files: set[str]) -> list[Problem]:
-        return [
-            Problem(page, f"links to {href}, which the build does not write", "fix the link or the template that makes it")
-            for target, (page, href) in sorted(self.wanted.items())
-            if target not in files
-        ]
+    def broken(self, files: set[str], links_of: Callable[[str], str]) -> list[Problem]:
+        """A problem for each file linked to that is not among `files`; `links_of`
+        gives a page's `links_text`, read only to quote a broken link as written."""
+        problems = []
+        for target, page in sorted(self.wanted.items()):
+            if target not in files:
+                href = next((h for t, h in read_links(links_of(page)) if t == target), target)
+                problems.append(Problem(page, f"links to {href}, which the build does not write", "fix the link or the template that makes it"))
+        return problems

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import article
 
 from sitegen.build import build
 from sitegen.cli import main
+from sitegen.errors import SitegenError
 from sitegen.config import load_config
 
 
@@ -149,6 +151,21 @@ def test_site_templates_and_static_override_the_theme(make_site) -> None:
     assert (site.out / "static/css/site.css").read_text() == "body { color: red; }"
     assert (site.out / "static/img/logo.svg").exists()
     assert (site.out / "static/fonts/NotoNaskhArabic-Regular.woff2").exists()  # the rest still from the theme
+
+
+def test_a_template_link_to_a_file_the_build_does_not_write_fails_it(make_site) -> None:
+    site = news_site(make_site)
+    site.build()
+    before = site.files()
+    site.write({"templates/_footer.html": '<footer><a href="{{ link(urls.AUTHORS) }}">x</a> <a href="{{ link("nowhere/") }}">y</a></footer>\n'})
+    with pytest.raises(SitegenError) as failure:
+        site.build()
+    problems = failure.value.problems
+    # One problem for the one missing file, at the first page rendered that links to it (the home
+    # page, rendered first), quoting the link as written there.
+    assert [(p.where, p.message) for p in problems] == [("index.html", "links to nowhere/, which the build does not write")]
+    assert problems[0].fix.strip()
+    assert site.files() == before
 
 
 def test_a_site_header_and_footer_link_right_from_every_depth(make_site) -> None:
