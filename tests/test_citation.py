@@ -164,3 +164,12 @@ def test_data_file_is_the_indented_json_of_its_records(make_site) -> None:
     assert dataset.index_file(config, library).decode("utf-8") == expected
     made = {a.id: dataset.record_text(config, library, a) for a in library.articles[1:]}  # the first one left to make
     assert dataset.index_file(config, library, made).decode("utf-8") == expected
+
+
+def test_a_title_quoting_a_link_is_no_link_of_its_citation_files(make_site) -> None:
+    # Only HTML is searched for links to check: a citation file is text that no browser follows.
+    site = cite_site(make_site, title='دليل الوسم <a href="../../nowhere/">رابط</a> و src="gone.png"')
+    site.build()
+    bib = site.files()["articles/budget/cite.bib"].decode()
+    assert 'href="../../nowhere/"' in bib and 'src="gone.png"' in bib
+    assert 'href="../../nowhere/"' not in site.page("articles/budget/")  # the page escapes it: no link there either
