@@ -12,7 +12,8 @@ and peak memory of the process tree):
 - Hugo full build of the same articles (minimal templates, `authors` and
   `topics` taxonomies, pagination), then the Pagefind CLI over Hugo's output.
 Ratios of the medians are printed, since a loaded machine moves absolute
-times but mostly not their ratios.
+times but mostly not their ratios; and, each round running sitegen then its
+peers, the full build's ratio round by round.
 """
 
 from __future__ import annotations
@@ -113,17 +114,17 @@ def main(argv: list[str] | None = None) -> int:
     sitegen = find_sitegen(None)
     out = workdir / f"peers-site-{args.articles}"
     build = [sitegen, "build", "--config", str(work / "site.yml"), "--out", str(out)]
-    full, noop, edited = [], [], []
+    site = hugo_site(corpus, workdir)
+    hugo_out = workdir / f"hugo-public-{args.articles}"
+    full, noop, edited, hugo_runs, pagefind_runs = [], [], [], [], []
+    # Each round runs sitegen then its peers, so that a slow spell of a shared machine
+    # (minutes long, on the machines seen here) weighs on both sides of a ratio.
     for n in range(args.runs):
         clean_build_state(out, work)
         full.append(run_build(build, work))
         noop.append(run_build(build, work))
         edit_one(work, n)
         edited.append(run_build(build, work))
-    site = hugo_site(corpus, workdir)
-    hugo_out = workdir / f"hugo-public-{args.articles}"
-    hugo_runs, pagefind_runs = [], []
-    for _ in range(args.runs):
         set_aside(hugo_out, workdir)  # as sitegen's output is: a deletion slows the next build's file creation
         hugo_runs.append(run_build([hugo, "--quiet", "--destination", str(hugo_out)], site))
         pagefind_runs.append(run_build([sys.executable, "-m", "pagefind", "--site", str(hugo_out)], site))
@@ -137,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     peers = median(hugo_runs) + median(pagefind_runs)
     peers_cpu = median(hugo_runs, "cpu") + median(pagefind_runs, "cpu")
     print(f"\nsitegen full / (hugo + pagefind): wall {median(full) / peers:.2f}, cpu {median(full, 'cpu') / peers_cpu:.2f}")
+    rounds = [f.wall / (h.wall + p.wall) for f, h, p in zip(full, hugo_runs, pagefind_runs)]
+    print(f"  the same, round by round: {' '.join(f'{r:.2f}' for r in rounds)} (median {statistics.median(rounds):.2f})")
     print(f"sitegen no-op / hugo full: wall {median(noop) / median(hugo_runs):.2f}")
     print(f"sitegen one edit / hugo full: wall {median(edited) / median(hugo_runs):.2f}")
     empty_trash(workdir)
