@@ -301,7 +301,7 @@ def _make(
         kept_links = cache.page_links(reuse) if reuse and all_targets else {}
         for file, links in kept_links.items():  # none unless a kept page's links must be checked again
             ledger.add(file, (target for target, _ in read_links(links)))
-        problems = ledger.broken(files, lambda file: records[file].links if file in records else kept_links.get(file, links_text(())))
+        problems = ledger.broken(files, lambda file: records[file].links if file in records else kept_links[file])  # the pages that added links
         if problems:
             raise ContentError(problems)
         report.timings["publish"] = publishing + time.perf_counter() - clock  # feeds, sitemaps and the link check

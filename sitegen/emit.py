@@ -102,17 +102,12 @@ def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprin
         file = output_file(output.path)
         data_digest = digest(output.data)
         written = place(placement, file, output.data, known_digest, data_digest)
-        if file.endswith(".html"):
-            links = sorted(internal_links(output.path, output.decoded(), renderer.config.base_path))
-            record = CachedPage(fingerprint, data_digest, len(output.data), links_text(links), output.modified)
-            done.append(Rendered(file, record, written, tuple(dict.fromkeys(target for target, _ in links))))
-        else:
-            # Citations and data files: text no browser follows, whatever `href="` a title quotes.
-            done.append(Rendered(file, CachedPage(fingerprint, data_digest, len(output.data), _NO_LINKS, output.modified), written, ()))
+        # Only HTML has links to check: citations and data files are text no browser
+        # follows, whatever `href="` a title quotes.
+        links = sorted(internal_links(output.path, output.decoded(), renderer.config.base_path)) if file.endswith(".html") else []
+        record = CachedPage(fingerprint, data_digest, len(output.data), links_text(links), output.modified)
+        done.append(Rendered(file, record, written, tuple(dict.fromkeys(target for target, _ in links))))
     return done
-
-
-_NO_LINKS = links_text(())
 
 
 # A page, its fingerprint, and the digest of the previous output of each of its files (the page's, then its `files`).

@@ -10,8 +10,8 @@ from conftest import article
 
 from sitegen.build import build
 from sitegen.cli import main
-from sitegen.errors import SitegenError
 from sitegen.config import load_config
+from sitegen.errors import SitegenError
 
 
 def _titles(html: str) -> list[str]:
