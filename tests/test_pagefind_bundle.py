@@ -150,6 +150,15 @@ def test_the_same_records_give_the_same_bytes(tmp_path: Path) -> None:
     assert one == two and any(p.suffix == ".pf_index" for p in one)
 
 
+def test_a_bundle_names_every_file_it_wrote(tmp_path: Path) -> None:
+    # The build lists a shard's files from these names, not from the folder.
+    kit = pagefind.assets("ar")
+    bundle = write_bundle(EDGE_CASES, "ar", tmp_path / "one", kit)
+    found = sorted(p.relative_to(tmp_path / "one").as_posix() for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert sorted(bundle.written) == found and not bundle.kept
+    assert {"filter", "fragment", "index"} <= {name.split("/")[0] for name in found}
+
+
 def test_pages_put_in_the_index_in_batches_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A word's entries continue across batches: its page deltas run on from its last page in the batch before."""
     from sitegen.search import pagefind_bundle
@@ -174,7 +183,7 @@ def test_a_rewritten_bundle_takes_unchanged_fragments_from_the_last_one(tmp_path
     compressed: list[bytes] = []
     real = pagefind_bundle._gzip
     monkeypatch.setattr(pagefind_bundle, "_gzip", lambda data, *level: compressed.append(data) or real(data, *level))
-    kept = write_bundle(edited, "ar", tmp_path / "new", kit, tmp_path / "last")
+    kept = write_bundle(edited, "ar", tmp_path / "new", kit, tmp_path / "last").kept
     monkeypatch.undo()
     write_bundle(edited, "ar", tmp_path / "clean", kit)
     new, clean = ({p.relative_to(tmp_path / d).as_posix(): p.read_bytes() for p in (tmp_path / d).rglob("*") if p.is_file()} for d in ("new", "clean"))

@@ -44,7 +44,7 @@ from pagefind.service import PagefindService
 
 from ..errors import Problem, SearchError
 from ..parallel import frozen
-from .pagefind_bundle import ENTRY, Assets, write_bundle
+from .pagefind_bundle import ENTRY, Assets, Bundle, write_bundle
 
 if TYPE_CHECKING:
     from .records import Record
@@ -250,14 +250,14 @@ def start_shards(
 Job = tuple["Shard", Path, "Path | None"]  # a shard, its folder, the last build's folder of it
 
 
-def _write_shard(job: Job, language: str, kit: Assets) -> list[str]:
-    """Write a shard's files; the names of those kept from the last build's folder of it, not written."""
+def _write_shard(job: Job, language: str, kit: Assets) -> Bundle:
+    """Write a shard's files; their names, and those of the files kept in the last build's folder of it."""
     shard, folder, earlier = job
     return write_bundle([record_fields(r) for r in shard.records], language, folder, kit, earlier)
 
 
-def _write_shards(jobs: Sequence[Job], language: str, kit: Assets) -> dict[str, list[str]]:
-    """`_write_shard` of each job; what each kept, by shard name."""
+def _write_shards(jobs: Sequence[Job], language: str, kit: Assets) -> dict[str, Bundle]:
+    """`_write_shard` of each job, by shard name."""
     return {job[0].name: _write_shard(job, language, kit) for job in jobs}
 
 
@@ -273,15 +273,15 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker(jobs: Sequence[Job], language: str, kit: Assets, parent: int, report: Connection) -> None:
-    """A forked worker's life: its shards, then a word to the build: what they kept
-    from the last build (`_write_shards`), or why they failed."""
+    """A forked worker's life: its shards, then a word to the build: their files
+    (`_write_shards`), or why they failed."""
     _die_with_parent(parent)
     try:
-        kept = _write_shards(jobs, language, kit)
+        made = _write_shards(jobs, language, kit)
     except BaseException as exc:  # told to the build, which names it in its error
         report.send(f"{type(exc).__name__}: {exc}")
         os._exit(1)
-    report.send(kept)
+    report.send(made)
     os._exit(0)  # no interpreter shutdown: the inherited model needs no cleaning up
 
 
@@ -330,11 +330,11 @@ class PendingShards:
     def finish(self) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
         """The shards kept whole; every shard's files; and of the shards written, the
         files kept from the last build's folder of it, which the caller keeps."""
-        kept: dict[str, list[str]] = {}
+        made: dict[str, Bundle] = {}
         try:
             try:
                 if self.work is not None:
-                    kept.update(self.work())
+                    made.update(self.work())
             except Exception as exc:
                 raise _failed(f"{type(exc).__name__}: {exc}") from exc
             for process, receive in self._workers:
@@ -346,15 +346,15 @@ class PendingShards:
                     message = f"a worker ended without a word (exit status {process.exitcode})"
                 if isinstance(message, str):
                     raise _failed(message)
-                kept.update(message)
+                made.update(message)
         finally:
             self._stop()
         for folder in self.folders:
-            written = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
-            names = sorted(written + kept.get(folder.name, []))
+            # As the writer names them: listing a 10,000-article build's shards again took ~0.25 s.
+            names = sorted(made[folder.name].written + made[folder.name].kept)
             (folder / DIGEST_FILE).write_text("\n".join([self.keys[folder.name], *names]) + "\n", encoding="utf-8")
             self.files[folder.name] = [*names, DIGEST_FILE]
-        return self.reused, self.files, kept
+        return self.reused, self.files, {name: bundle.kept for name, bundle in made.items()}
 
     def cancel(self) -> None:
         self._stop()

@@ -37,7 +37,7 @@ import json
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import cbor2
 import deflate
@@ -123,12 +123,21 @@ def _sorted_pages(values: list[tuple[str, int]]) -> list[int]:
     return [page for _, page in sorted(keyed)]
 
 
-def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Path, kit: Assets, earlier: Path | None = None) -> list[str]:
+class Bundle(NamedTuple):
+    """A bundle's files by their names in its folder: those written there, and those
+    left in the last build's folder of it (`kept`)."""
+
+    written: list[str]
+    kept: list[str]
+
+
+def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Path, kit: Assets, earlier: Path | None = None) -> Bundle:
     """Write the bundle of these records (pagefind.record_fields) into `folder`.
 
     `earlier`, the same bundle as the last build wrote it: a page's fragment
-    found there with the same bytes is not written, and its name (relative to
-    the folder) is returned, for the caller to keep that file as it is. An edit
+    found there with the same bytes is not written, but named among those
+    `kept`, for the caller to keep that file as it is. The names written are
+    given too, so that no one lists the folder's ~1,300 files of a shard again. An edit
     rewrites a shard of up to 2,500 pages for one of them: writing the others
     again only for the build to find them unchanged and delete them cost it
     ~1,300 files created, compared and deleted at 10,000 articles."""
@@ -141,6 +150,7 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
     filters: dict[str, dict[str, list[int]]] = {}
     sorts: dict[str, list[tuple[str, int]]] = {}
     taken: set[str] = set()
+    written_files: list[str] = []
     kept: list[str] = []
     for dir_name in ("fragment", "index", "filter"):
         (folder / dir_name).mkdir(parents=True, exist_ok=True)
@@ -174,6 +184,7 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
             kept.append(file)
         else:
             (folder / file).write_bytes(_gzip(data))
+            written_files.append(file)
         pages.append([name, len(written)])
         for filter_name, values in item["filters"].items():
             for value in values:
@@ -183,23 +194,26 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
 
     found.add(in_text, in_meta, batch, len(pages) - batch)
     chunks = _write_index(found, lang, folder, taken)
+    written_files += [f"index/{name}.pf_index" for _, _, name in chunks]
     filter_files = []
     for filter_name in sorted(filters):
         values = [[value, filters[filter_name][value]] for value in sorted(filters[filter_name])]
         data = SIGNATURE + cbor2.dumps([filter_name, values])
         name = _name(data, f"{lang}_", taken)
         (folder / "filter" / f"{name}.pf_filter").write_bytes(_gzip(data))
+        written_files.append(f"filter/{name}.pf_filter")
         filter_files.append([filter_name, name])
     meta = [kit.version, pages, chunks, filter_files, [[s, _sorted_pages(sorts[s])] for s in sorted(sorts)], field_names]
     data = SIGNATURE + cbor2.dumps(meta)
     meta_name = _name(data, f"pagefind.{lang}_", taken, 10).removeprefix("pagefind.")
     (folder / f"pagefind.{meta_name}.pf_meta").write_bytes(_gzip(data))
+    written_files.append(f"pagefind.{meta_name}.pf_meta")
     entry = {"version": kit.version, "languages": {lang: {"hash": meta_name, "wasm": kit.wasm, "page_count": len(pages)}}, "include_characters": kit.include}
     (folder / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     for path, content in kit.files.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_bytes(content)
-    return kept
+    return Bundle([*written_files, ENTRY, *kit.files], kept)
 
 
 def _write_index(found: Postings, lang: str, folder: Path, taken: set[str]) -> list[list[str]]:
@@ -256,4 +270,4 @@ def _write_index(found: Postings, lang: str, folder: Path, taken: set[str]) -> l
     return out
 
 
-__all__ = ["Assets", "write_bundle", "ENTRY", "SIGNATURE"]
+__all__ = ["Assets", "Bundle", "write_bundle", "ENTRY", "SIGNATURE"]
