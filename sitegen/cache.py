@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -345,6 +345,7 @@ class BuildCache:
         offline: OfflineDocs | None = None,
         added_files: Iterable[str] = (),
         gone_files: Iterable[str] | None = None,
+        later: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         """Write what changed in one transaction: all of it or none (parsed articles
         are kept by `save_articles`; `gone_articles` are the sources that no longer exist).
@@ -353,7 +354,9 @@ class BuildCache:
         is (they replace the saved ones), else added to them. `data_records`: (key, text)
         by article id, new or changed. `offline`: the offline index's documents, when
         it was made or patched. `added_files` and `gone_files`: how the list of public/'s
-        files changed; with `gone_files` None, `added_files` are all of them."""
+        files changed; with `gone_files` None, `added_files` are all of them. `later`:
+        more of `meta`, asked for once the rest is written (the build works out its
+        vouchers meanwhile)."""
         with self.db:
             if gone_files is None:
                 self.db.execute("DELETE FROM files")
@@ -377,6 +380,8 @@ class BuildCache:
                     for f, p in pages.items()
                 ),
             )
+            if later is not None:
+                meta = {**meta, **later()}
             # Only values that changed: some hold megabytes at 10,000 articles.
             changed = {key: value for key, value in meta.items() if self._meta.get(key) != value}
             self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", changed.items())

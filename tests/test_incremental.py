@@ -93,6 +93,26 @@ def test_mtime_alone_is_no_change(make_site) -> None:
     assert site.build().skipped  # the cache is keyed by content, never by modification times
 
 
+@pytest.mark.parametrize("child", ["answers", "dies"])
+def test_vouchers_worked_out_in_a_forked_process_vouch_for_the_build(make_site, monkeypatch, tmp_path: Path, child: str) -> None:
+    from sitegen import build as building
+
+    real, marker = building._send_vouchers, tmp_path / "vouched-by"
+
+    def send(work, connection) -> None:
+        marker.write_text(str(os.getpid()))
+        if child == "dies":
+            os._exit(1)  # without a word: the build works them out itself
+        real(work, connection)
+
+    monkeypatch.setattr(building, "VOUCH_BESIDE_FROM", 0)  # a large site's way, on a small one
+    monkeypatch.setattr(building, "_send_vouchers", send)
+    site = make_site(BASE_FILES)
+    site.build()
+    assert int(marker.read_text()) != os.getpid()
+    assert site.build().skipped  # what they vouch for is public/ as the build left it
+
+
 def test_a_failed_build_vouches_for_nothing(make_site) -> None:
     site = make_site(BASE_FILES)
     site.build()
