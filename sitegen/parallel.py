@@ -26,9 +26,14 @@ def in_process(items: int) -> bool:
 
 
 def chunks(items: Sequence[T], per_worker: int = 8) -> list[Sequence[T]]:
-    """Several chunks per worker, so one slow chunk does not idle the others."""
+    """Several chunks per worker, so one slow chunk does not idle the others; the last
+    ones (a chunk's worth per worker) cut in quarters, so that the workers end
+    together: with whole chunks of a 10,000-article build's ~1 s each, one worker
+    went on alone for up to ~0.7 s at the end of parsing."""
     size = max(50, len(items) // (workers() * per_worker))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    cut = max(0, len(items) - size * workers())
+    small = max(25, size // 4)
+    return [items[i : min(i + size, cut)] for i in range(0, cut, size)] + [items[i : i + small] for i in range(cut, len(items), small)]
 
 
 @contextmanager
