@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache, CachedPage, KnownPage, digest
 from .config import Config
+from .content.discover import discover
 from .content.model import Warning_
 from .errors import ContentError, Problem, SitegenError
-from .fingerprint import input_digest
+from .fingerprint import finish_digest, input_digest, input_parts
 from .write import clean_stale, commit_in_place, digest_stats, file_stats, recover, staging_dir, stats_digest, swap_in
 
 if TYPE_CHECKING:
@@ -86,13 +87,31 @@ def build(
     try:
         clock = time.perf_counter()
         read: dict[str, bytes] = {}
-        inputs = input_digest(config, include_drafts, read)
-        hashed = time.perf_counter() - clock
-        report = _unchanged(cache, out, inputs, log) or _build(config, out, include_drafts, log, cache, inputs, read)
+        if _vouched(cache, out):
+            inputs = input_digest(config, include_drafts, read)
+            hashed = time.perf_counter() - clock
+            report = _unchanged(cache, out, inputs, log) or _build(config, out, include_drafts, log, cache, inputs, read)
+        else:
+            # No build to keep as it is: the articles are hashed as they are parsed, and
+            # the digest is finished from those hashes (the other inputs are hashed now,
+            # before anything reads them, as a no-op check would have).
+            parts = input_parts(config, include_drafts, read, frozenset(discover(config.root).articles))
+            hashed = time.perf_counter() - clock
+            report = _build(config, out, include_drafts, log, cache, parts, read)
         report.timings = {"inputs": hashed, **report.timings, "total": time.perf_counter() - start}
         return report
     finally:
         cache.close()
+
+
+def _vouched(cache: BuildCache, out: Path) -> bool:
+    """Whether the cache vouches for a build whose marker public/ carries: only then
+    may this build find nothing to do (`_unchanged`)."""
+    generation = cache.get("generation")
+    try:
+        return bool(generation) and (out / MARKER).read_text() == generation
+    except OSError:
+        return False
 
 
 # What the last build reported, kept so that a build it vouches for can say the same.
@@ -127,8 +146,11 @@ def _unchanged(cache: BuildCache, out: Path, inputs: str, log: Callable[[str], N
 
 
 def _build(
-    config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str, read: dict[str, bytes]
+    config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str | list[bytes | str],
+    read: dict[str, bytes],
 ) -> Report:
+    """Load and make the site. `inputs`: the input digest, or its parts (`input_parts`) to
+    finish from the hashes of the articles, which `read` holds once they are loaded."""
     # Imported here, not at the top: a build that finds nothing changed needs none
     # of Jinja, Pagefind, the Markdown parser or the linker (~0.4 s of start-up).
     from .load import load_site
@@ -140,8 +162,9 @@ def _build(
     # took ~0.45 s, a third of it in full scans of the model that found nothing.
     with collection_paused():
         loaded = load_site(config, include_drafts, cache, read)
+    inputs_digest = inputs if isinstance(inputs, str) else finish_digest(inputs, read)
     with frozen():
-        return _make(config, out, include_drafts, log, cache, inputs, loaded)
+        return _make(config, out, include_drafts, log, cache, inputs_digest, loaded)
 
 
 def _make(

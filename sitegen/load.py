@@ -103,24 +103,26 @@ def _related(
 
 
 def load_site(
-    config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: Mapping[str, bytes] | None = None
+    config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: dict[str, bytes] | None = None
 ) -> Loaded:
     """Everything up to a linked library; raises ContentError with every problem found.
 
     `read`: SHA-256 of source files by path, as `fingerprint.input_digest` found them;
-    the others are read here."""
+    those of the other articles are added to it, hashed as they are read here."""
     clock = time.perf_counter()
     sources = discover(config.root)
-    read = read or {}
-    # Content hashes, not modification times, decide what is parsed again.
-    hashes = {
-        s: _content_hash(read.get(s) or hashlib.sha256((config.root / s).read_bytes()).digest(), config.language)
-        for s in sources.articles
-    }
+    read = {} if read is None else read
     known: dict[str, CachedArticle] = cache.articles() if cache else {}
+    # Content hashes, not modification times, decide what is parsed again. Only an
+    # article the cache holds is hashed before parsing; the others are hashed as parsed.
+    for s in sources.articles:
+        if s in known and s not in read:
+            read[s] = hashlib.sha256((config.root / s).read_bytes()).digest()
+    hashes = {s: _content_hash(read[s], config.language) for s in sources.articles if s in known}
     reuse = {s: known[s] for s in sources.articles if s in known and known[s].content_hash == hashes[s]}
     todo = tuple(s for s in sources.articles if s not in reuse)
     hashed_parsed = parse_sources(config.root, todo, config.language, cache.path if cache else None, cache.warn if cache else lambda _: None)
+    read.update((s, sha) for s, (sha, _) in zip(todo, hashed_parsed))
     hashes.update((s, _content_hash(sha, config.language)) for s, (sha, _) in zip(todo, hashed_parsed))
     parsed = [item for _, item in hashed_parsed]
     problems = [p for item in parsed for p in item.problems]

@@ -210,6 +210,42 @@ def test_sitegen_code_is_an_input(make_site, tmp_path, monkeypatch) -> None:
     assert fingerprint.input_digest(config, False) != before
 
 
+def test_a_first_build_hashes_its_articles_as_it_parses_them(make_site, monkeypatch) -> None:
+    site = make_site(BASE_FILES)
+    read_first: list[str] = []
+    real = fingerprint._file_hash
+    monkeypatch.setattr(fingerprint, "_file_hash", lambda name, fd: read_first.append(name) or real(name, fd))
+    site.build()
+    monkeypatch.undo()
+    assert read_first and not [name for name in read_first if name.endswith(".md")]  # none read before parsing
+    config = load_config(site.root / "site.yml")
+    cache = BuildCache(site.root / ".sitegen-cache/cache.sqlite3", warn=print)
+    try:
+        assert cache.get("inputs") == fingerprint.input_digest(config, False)  # finished from the parse's hashes
+    finally:
+        cache.close()
+    assert site.build().skipped
+
+
+def test_an_article_edited_after_it_was_parsed_is_built_again(make_site, monkeypatch) -> None:
+    import sitegen.load
+
+    site = make_site(BASE_FILES)
+    source = site.root / "content/articles/a2.md"
+    real = sitegen.load.parse_sources
+
+    def parse_then_edit(*args, **kwargs):
+        parsed = real(*args, **kwargs)
+        source.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: بعد القراءة ", 1), encoding="utf-8")
+        return parsed
+
+    monkeypatch.setattr(sitegen.load, "parse_sources", parse_then_edit)
+    site.build()
+    monkeypatch.undo()
+    again = site.build()  # the digest is of the bytes parsed, not of the file as it is now
+    assert not again.skipped and again.parsed == 1 and "بعد القراءة" in site.page("articles/a2/")
+
+
 DAMAGE = {
     "deleted": lambda path: path.unlink(),
     "truncated": lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
