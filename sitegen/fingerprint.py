@@ -50,15 +50,35 @@ def _hash_tree(
     parts: list[bytes | str], label: str, folder: Path, skip: frozenset[str] = frozenset(), found: dict[str, bytes] | None = None,
     defer: Container[str] = frozenset(), prefix: str = "",
 ) -> None:
-    """Every file under `folder` (as rglob sees them: symlinked folders not entered), name
-    and bytes, as parts of a digest; into `found`, the SHA-256 of each readable file, by
-    its path in `folder`. A file whose `prefix` + path is in `defer` is not read: that
-    path stands in the parts for its SHA-256, to be given later (`finish_digest`)."""
+    """Every file under `folder`, name and bytes, as parts of a digest; into `found`, the
+    SHA-256 of each readable file, by its path in `folder`. A file whose `prefix` + path
+    is in `defer` is not read: that path stands in the parts for its SHA-256, to be
+    given later (`finish_digest`).
+
+    Symlinked folders are entered, `folder` itself too, each real folder once: the build
+    reads through them (articles kept on a shared drive and linked into content/, a
+    linked theme), and a digest that did not would call a site with an edit there
+    unchanged."""
     parts.append(f"{label}\0".encode())
+    _hash_folder(parts, os.path.realpath(folder), ".", skip, found, defer, prefix, set())
+
+
+def _hash_folder(
+    parts: list[bytes | str], top: str, at: str, skip: frozenset[str], found: dict[str, bytes] | None, defer: Container[str], prefix: str,
+    seen: set[tuple[int, int]],
+) -> None:
+    """`_hash_tree` of the real folder `top`, found at `at` in the tree ("." for its top)."""
+    linked = []
     # fwalk, not walk: each file is opened from its folder's descriptor, not looked up from the root.
-    for parent, subdirs, names, folder_fd in os.fwalk(folder):
+    for parent, subdirs, names, folder_fd in os.fwalk(top):
+        here = os.fstat(folder_fd)
+        if (here.st_dev, here.st_ino) in seen:  # a link back into the tree: walked already
+            subdirs[:] = []
+            continue
+        seen.add((here.st_dev, here.st_ino))
         subdirs[:] = sorted(d for d in subdirs if d not in skip)  # sorted in place: walk order is hash order
-        rel = os.path.relpath(parent, folder)
+        rel = os.path.relpath(parent, top)
+        rel = at if rel == "." else rel if at == "." else f"{at}/{rel}"
         for name in sorted(names):
             path = name if rel == "." else f"{rel}/{name}"
             parts.append(f"{rel}/{name}\0".encode())
@@ -69,6 +89,10 @@ def _hash_tree(
             parts.append(one)
             if found is not None and one not in (UNREADABLE, NOT_A_FILE):
                 found[path] = one
+        # fwalk lists a symlinked folder among the folders but does not enter it.
+        linked += [(os.path.join(parent, d), d if rel == "." else f"{rel}/{d}") for d in subdirs if os.path.islink(os.path.join(parent, d))]
+    for target, path in linked:
+        _hash_folder(parts, os.path.realpath(target), path, skip, found, defer, prefix, seen)
 
 
 def _file_hash(name: str, folder_fd: int) -> bytes:

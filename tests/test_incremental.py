@@ -227,6 +227,24 @@ def test_a_first_build_hashes_its_articles_as_it_parses_them(make_site, monkeypa
     assert site.build().skipped
 
 
+@pytest.mark.parametrize("linked", ["content", "content/articles", "templates"])
+def test_an_edit_under_a_symlinked_folder_is_built(make_site, tmp_path: Path, linked: str) -> None:
+    # An archive's articles may live elsewhere (a shared drive), linked into the site.
+    site = make_site({**BASE_FILES, "templates/_entry.html": (BUNDLED_THEMES / "default/templates/_entry.html").read_text(encoding="utf-8")})
+    elsewhere = tmp_path / "linked-from-elsewhere"
+    shutil.move(site.root / linked, elsewhere)
+    (site.root / linked).symlink_to(elsewhere, target_is_directory=True)
+    site.build()
+    if linked == "templates":
+        edited, page, mark = site.root / "templates/_entry.html", "index.html", 'class="entry edited"'
+        edited.write_text(edited.read_text(encoding="utf-8").replace('class="entry"', 'class="entry edited"'), encoding="utf-8")
+    else:
+        edited, page, mark = site.root / "content/articles/a2.md", "articles/a2/", "معدّل"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: معدّل ", 1), encoding="utf-8")
+    again = site.build()
+    assert not again.skipped and mark in site.page(page)
+
+
 def test_an_article_edited_after_it_was_parsed_is_built_again(make_site, monkeypatch) -> None:
     import sitegen.load
 
