@@ -122,19 +122,17 @@ def _unchanged(cache: BuildCache, out: Path, inputs: str, log: Callable[[str], N
     """The last build's report, if it had these very inputs and public/ is as it left it; else None.
 
     Nothing is trusted that this cannot check: the inputs by their digest, the
-    build that wrote public/ by its marker, and every file it wrote by size and mtime.
+    build that wrote public/ by its marker (the caller found it `_vouched`), and
+    every file it wrote by size and mtime.
     """
-    generation = cache.get("generation")
-    if not generation or cache.get("inputs") != inputs:
+    if cache.get("inputs") != inputs:
         return None
     clock = time.perf_counter()
     try:
-        if (out / MARKER).read_text() != generation:
-            return None
         summary, files = json.loads(cache.get("summary")), cache.files()
         report = Report(unchanged=True, skipped=True, **{k: summary[k] for k in SUMMARY})
         report.warnings = [Warning_(**w) for w in summary["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError):  # no marker, or a summary this version did not write
+    except (OSError, ValueError, KeyError, TypeError):  # a summary this version did not write
         return None
     if stats_digest(out, files) != cache.get("outputs"):
         return None
@@ -199,8 +197,7 @@ def _make(
     clock = time.perf_counter()
     site = site_digest(config, include_drafts)
     adigests, pdigests = article_digests(linked, loaded.hashes), profile_digests(linked)
-    marker = out / MARKER
-    in_place = marker.is_file() and marker.read_text() == cache.get("generation") != ""
+    in_place = _vouched(cache, out)
     search_key = digest(site, *sorted(adigests.values()))
     last_search_files: list[str] = json.loads(cache.get("search_files") or "[]") if in_place else []
     # The last index is kept only as that build left it: one with a file deleted or
