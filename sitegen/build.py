@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from .cache import BuildCache, CachedPage, KnownPage, digest
 from .config import Config
-from .content.discover import discover
+from .content.discover import Sources, discover
 from .content.model import Warning_
 from .errors import ContentError, Problem, SitegenError
 from .fingerprint import finish_digest, input_digest, input_parts
@@ -95,9 +95,10 @@ def build(
             # No build to keep as it is: the articles are hashed as they are parsed, and
             # the digest is finished from those hashes (the other inputs are hashed now,
             # before anything reads them, as a no-op check would have).
-            parts = input_parts(config, include_drafts, read, frozenset(discover(config.root).articles))
+            sources = discover(config.root)  # once: the articles deferred are those loaded
+            parts = input_parts(config, include_drafts, read, frozenset(sources.articles))
             hashed = time.perf_counter() - clock
-            report = _build(config, out, include_drafts, log, cache, parts, read)
+            report = _build(config, out, include_drafts, log, cache, parts, read, sources)
         report.timings = {"inputs": hashed, **report.timings, "total": time.perf_counter() - start}
         return report
     finally:
@@ -145,10 +146,11 @@ def _unchanged(cache: BuildCache, out: Path, inputs: str, log: Callable[[str], N
 
 def _build(
     config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str | list[bytes | str],
-    read: dict[str, bytes],
+    read: dict[str, bytes], sources: Sources | None = None,
 ) -> Report:
     """Load and make the site. `inputs`: the input digest, or its parts (`input_parts`) to
-    finish from the hashes of the articles, which `read` holds once they are loaded."""
+    finish from the hashes of the articles, which `read` holds once they are loaded;
+    `sources`, the files those parts deferred (else they are discovered when loading)."""
     # Imported here, not at the top: a build that finds nothing changed needs none
     # of Jinja, Pagefind, the Markdown parser or the linker (~0.4 s of start-up).
     from .load import load_site
@@ -159,7 +161,7 @@ def _build(
     # made, then kept from scanning it again. At 10,000 articles an edit's collections
     # took ~0.45 s, a third of it in full scans of the model that found nothing.
     with collection_paused():
-        loaded = load_site(config, include_drafts, cache, read)
+        loaded = load_site(config, include_drafts, cache, read, sources)
     inputs_digest = inputs if isinstance(inputs, str) else finish_digest(inputs, read)
     with frozen():
         return _make(config, out, include_drafts, log, cache, inputs_digest, loaded)

@@ -103,14 +103,16 @@ def _related(
 
 
 def load_site(
-    config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: dict[str, bytes] | None = None
+    config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: dict[str, bytes] | None = None,
+    sources: Sources | None = None,
 ) -> Loaded:
     """Everything up to a linked library; raises ContentError with every problem found.
 
     `read`: SHA-256 of source files by path, as `fingerprint.input_digest` found them;
-    those of the other articles are added to it, hashed as they are read here."""
+    those of the other articles are added to it, hashed as they are read here.
+    `sources`: the site's files as the caller discovered them, if it did."""
     clock = time.perf_counter()
-    sources = discover(config.root)
+    sources = discover(config.root) if sources is None else sources
     read = {} if read is None else read
     known: dict[str, CachedArticle] = cache.articles() if cache else {}
     # Content hashes, not modification times, decide what is parsed again. Only an
