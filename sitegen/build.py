@@ -174,7 +174,7 @@ def _make(
     from tqdm import tqdm
 
     from . import dataset, urls
-    from .emit import Placement, file_count, keep_previous, place, place_tree, render_pages
+    from .emit import Placement, keep_previous, place, place_tree, render_pages
     from .fingerprint import article_digests, page_fingerprint, profile_digests, site_digest
     from .publish import listed_pages, publishing_files
     from .related_update import encode as encode_basis
@@ -231,15 +231,13 @@ def _make(
         jobs = []
         for page in pages:
             fingerprint = page_fingerprint(site, page, adigests, pdigests)
-            # A page and its files (an article's citations) are kept together, or rendered together.
-            files = [urls.output_file(path) for path in (page.path, *page.files)]
-            found = [_standing(known, out, f, looked) for f in files]
-            if all(kept and kept.fingerprint == fingerprint for kept in found):
-                reuse.update(zip(files, found))
+            file = urls.output_file(page.path)
+            kept = _standing(known, out, file, looked)
+            if kept and kept.fingerprint == fingerprint:
+                reuse[file] = kept
             else:
-                jobs.append((page, fingerprint, tuple(kept.digest if kept else None for kept in found)))
-        # Counted in files: an article's citations are files of their own.
-        report.pages, report.rendered = file_count(pages), file_count(page for page, _, _ in jobs)
+                jobs.append((page, fingerprint, kept.digest if kept else None))
+        report.pages, report.rendered = len(pages), len(jobs)
         report.timings["plan"] = time.perf_counter() - clock - started
 
         clock = time.perf_counter()

@@ -3,6 +3,11 @@
 Values are plain text here; each format escapes them its own way (BibTeX
 specials, one RIS tag per line, JSON strings), and the page escapes them as
 HTML, so a title holding markup or braces can never break out of its field.
+
+The three files are downloaded from the article page itself (`downloads`: data:
+URLs), not from files beside it: they work opened from disk and without
+JavaScript, cost a page ~0.5 KB gzipped, and spare the archive three files an
+article, which were half of all its files and a tenth of a full build's time.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ from .content.model import Article, Library
 
 FORMATS = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}  # file extension -> label
 MEDIA_TYPES = {"bib": "application/x-bibtex", "ris": "application/x-research-info-systems", "json": "application/vnd.citationstyles.csl+json"}
+
+# Percent-escaped in a data: URL: what ends or splits a URL or an HTML attribute (%, #,
+# quotes, <, >, &), spaces and control characters, which a URL parser strips. Everything
+# else, Arabic included, stays as written: the URL parser encodes it as UTF-8, the
+# download decodes it back, and the page carries each citation at about its own size.
+_DATA_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in "%#\"&'<>\x7f" + "".join(map(chr, range(33)))})
 
 _SPACE_RE = re.compile(r"\s+")
 _BIB_SPECIAL_RE = re.compile(r"([\\{}%&$#_^~])")
@@ -106,6 +117,25 @@ def csl_json(cite: Citation) -> str:
     return json.dumps([item], ensure_ascii=False) + "\n"
 
 
-def render_format(cite: Citation, fmt: str) -> bytes:
-    text = {"bib": bibtex, "ris": ris, "json": csl_json}[fmt](cite)
-    return text.encode("utf-8")
+def render_format(cite: Citation, fmt: str) -> str:
+    return {"bib": bibtex, "ris": ris, "json": csl_json}[fmt](cite)
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str  # the format's name, as the page shows it
+    href: str  # a data: URL holding the whole file
+    filename: str
+    media_type: str
+
+
+def data_url(text: str, media_type: str) -> str:
+    return f"data:{media_type};charset=utf-8,{text.translate(_DATA_ESCAPES)}"
+
+
+def downloads(cite: Citation) -> list[Download]:
+    """One download a format, named by the citation key (`2024-budget.bib`)."""
+    return [
+        Download(label, data_url(render_format(cite, fmt), MEDIA_TYPES[fmt]), f"{cite.key}.{fmt}", MEDIA_TYPES[fmt])
+        for fmt, label in FORMATS.items()
+    ]

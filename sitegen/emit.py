@@ -96,32 +96,25 @@ class Rendered:
     targets: tuple[str, ...]  # the files its links need, for the build's link check
 
 
-def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: tuple[str | None, ...]) -> list[Rendered]:
-    done = []
-    for output, known_digest in zip(renderer.render_files(page), known, strict=True):
-        file = output_file(output.path)
-        data_digest = digest(output.data)
-        written = place(placement, file, output.data, known_digest, data_digest)
-        # Only HTML has links to check: citations and data files are text no browser
-        # follows, whatever `href="` a title quotes.
-        links = sorted(internal_links(output.path, output.decoded(), renderer.config.base_path)) if file.endswith(".html") else []
-        record = CachedPage(fingerprint, data_digest, len(output.data), links_text(links), output.modified)
-        done.append(Rendered(file, record, written, tuple(dict.fromkeys(target for target, _ in links))))
-    return done
+def _render_one(renderer: Renderer, placement: Placement, page: Page, fingerprint: str, known: str | None) -> Rendered:
+    output = renderer.render_page(page)
+    file = output_file(output.path)
+    data_digest = digest(output.data)
+    written = place(placement, file, output.data, known, data_digest)
+    # Only HTML has links to check: data files are text no browser follows,
+    # whatever `href="` a title quotes.
+    links = sorted(internal_links(output.path, output.decoded(), renderer.config.base_path)) if file.endswith(".html") else []
+    record = CachedPage(fingerprint, data_digest, len(output.data), links_text(links), output.modified)
+    return Rendered(file, record, written, tuple(dict.fromkeys(target for target, _ in links)))
 
 
-# A page, its fingerprint, and the digest of the previous output of each of its files (the page's, then its `files`).
-Job = tuple[Page, str, tuple[str | None, ...]]
-
-
-def file_count(pages: Iterable[Page]) -> int:
-    """How many files these pages make: each its own, and its `files` (an article's citations)."""
-    return sum(1 + len(page.files) for page in pages)
+# A page, its fingerprint, and the digest of its previous output (None: none known).
+Job = tuple[Page, str, str | None]
 
 
 def _work(jobs: list[Job]) -> list[Rendered]:
     renderer, placement = _inherited[0]
-    return [done for job in jobs for done in _render_one(renderer, placement, *job)]
+    return [_render_one(renderer, placement, *job) for job in jobs]
 
 
 # Set in each forked worker by its initializer; the parent never touches it.
@@ -133,9 +126,9 @@ def _adopt(renderer: Renderer, placement: Placement) -> None:
 
 
 def render_pages(renderer: Renderer, placement: Placement, jobs: list[Job]) -> Iterator[Rendered]:
-    if in_process(file_count(page for page, _, _ in jobs)):  # in files, as the build counts them
+    if in_process(len(jobs)):
         for job in jobs:
-            yield from _render_one(renderer, placement, *job)
+            yield _render_one(renderer, placement, *job)
         return
     context = get_context("fork")
     with frozen(), ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(renderer, placement)) as pool:

@@ -142,7 +142,7 @@ def _feed(config: Config, library: Library, code: str, shown: Mapping[str, str],
 def listed_pages(pages: Iterable[Page], written: Mapping[str, KnownPage | CachedPage]) -> list[tuple[str, dt.datetime | None]]:
     """(site path, last modified) of the pages a sitemap lists, in file order.
 
-    Only folder pages: not the citations and data files beside them, nor the index
+    Only folder pages: not the data files, nor the index
     pages re-sorted by count (the same list as the folder's own page). Not the 404
     page, and not redirects: an alias's URL only sends readers on to its profile's
     page, which is the one to index.

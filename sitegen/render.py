@@ -44,10 +44,6 @@ class Page(NamedTuple):
     key: tuple = ()  # everything, besides `shows` and `profiles`, that the page displays
     shows: tuple[str, ...] = ()  # ids of the articles whose data the page displays
     profiles: tuple[str, ...] = ()  # "author:<id>" / "topic:<id>" profiles it displays
-    # Site paths of the files rendered with the page (an article's citations), in the
-    # order `Renderer.render_files` gives them: they show nothing the page does not,
-    # so they are planned, rendered and kept with it, under its fingerprint.
-    files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,8 +183,6 @@ class Renderer:
         # Partials that show nothing of their page (the site's header and footer),
         # by template and way back to the root; see `shared`.
         self._shared: dict[tuple[str, str], Markup] = {}
-        # An article's page and its three citation files show the same citation.
-        self._citations: dict[str, cite.Citation] = {}
         # Each article's record as the data page holds it, by id, when the build has them
         # already (dataset.record_texts); the data page makes any that are missing.
         self.record_texts: dict[str, str] = {}
@@ -214,13 +208,6 @@ class Renderer:
         if html is None:
             html = self._shared[key] = Markup(self.env.get_template(template).render(v=self.views, link=link))
         return html
-
-    def citation(self, ident: str) -> cite.Citation:
-        found = self._citations.get(ident)
-        if found is None:
-            lib = self.linked.library
-            found = self._citations[ident] = cite.citation(self.config, lib, lib.by_id[ident])
-        return found
 
     def render(self, template: str, path: str, modified: dt.datetime | None = None, feed: str = "", **context: Any) -> Output:
         root = urls.prefix(path)
@@ -282,7 +269,6 @@ class Renderer:
         plan.append(Page(urls.NOT_FOUND, "not_found"))
         for article in lib.articles:
             ident = article.id
-            citations = tuple(urls.citation(ident, fmt) for fmt in cite.FORMATS)
             older, newer = linked.neighbours.get(ident, (None, None))
             refs = tuple(lib.by_source[r] for r in article.refs)
             related, backlinks = linked.related.get(ident, ()), linked.backlinks.get(ident, ())
@@ -290,7 +276,7 @@ class Renderer:
             shows = (ident, *related, *(n for n in (older, newer) if n), *refs, *(t for t in teasers if t), *backlinks)
             # The ids in the key too: which articles a page lists is data, not only their contents.
             key = (ident, related, teasers, backlinks)
-            plan.append(Page(urls.article(ident), "article", key, tuple(dict.fromkeys(shows)), (), citations))
+            plan.append(Page(urls.article(ident), "article", key, tuple(dict.fromkeys(shows))))
         plan.extend(self._data_pages())
         plan.extend(self._alias_pages())
         return plan
@@ -317,19 +303,12 @@ class Renderer:
     def render_page(self, page: Page) -> Output:
         return getattr(self, f"_render_{page.kind}")(page)
 
-    def render_files(self, page: Page) -> list[Output]:
-        """The page, then each of its `files`."""
-        files = [self.render_page(page)]
-        if page.files:  # an article's citations, one per format, as `pages` lists them
-            citation = self.citation(page.key[0])
-            files += [Output(path, cite.render_format(citation, fmt)) for path, fmt in zip(page.files, cite.FORMATS, strict=True)]
-        return files
-
     def _render_article(self, page: Page) -> Output:
         ident = page.key[0]
         article = self.linked.library.by_id[ident]
         older, newer = self.linked.neighbours.get(ident, (None, None))
         body = _REF_RE.sub(lambda m: self._ref_href(page.path, m), article.body_html)
+        citation = cite.citation(self.config, self.linked.library, article)
         return self.render(
             "article.html",
             page.path,
@@ -342,10 +321,9 @@ class Renderer:
             related_ids=self.linked.related.get(ident, ()),
             teasers=self.linked.teasers.get(ident, ()),
             backlinks=self.linked.backlinks.get(ident, ()),
-            citation=self.citation(ident),
+            citation=citation,
+            cite_downloads=cite.downloads(citation),
             provenance=provenance(article),
-            cite_formats=cite.FORMATS,
-            cite_types=cite.MEDIA_TYPES,
             older=self.views.article(older) if older else None,
             newer=self.views.article(newer) if newer else None,
         )

@@ -33,11 +33,6 @@ def article(article_id: str) -> str:
     return f"articles/{article_id}/"
 
 
-def citation(article_id: str, fmt: str) -> str:
-    """A downloadable citation of an article: cite.bib, cite.ris or cite.json beside it."""
-    return f"{article(article_id)}cite.{fmt}"
-
-
 def data_shard(number: int) -> str:
     """One JSON Lines shard of data/articles.json, for archives too large for one file."""
     return f"data/articles-{number:04d}.jsonl"

@@ -6,6 +6,7 @@ One browser and one built site serve the whole module, so it stays fast.
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 from collections.abc import Callable, Iterator
@@ -384,3 +385,23 @@ def test_header_search_form_fits_at_360px(visit, server, path) -> None:
         assert part["left"] >= header["innerLeft"] - 1 and part["right"] <= header["innerRight"] + 1, boxes
     assert near(field["top"], button["top"], 4), "the button wrapped under the field"
     assert field["width"] >= 150, "the field is too narrow to type a query"
+
+
+@pytest.mark.parametrize("opened", ["served", "from disk"])
+def test_citations_download_from_the_article_page(visit, server, public, opened) -> None:
+    url = server.url(AR_PATH) if opened == "served" else (public / AR_PATH / "index.html").as_uri()
+    seen = visit(url)
+    got = {}
+    for label in ("BibTeX", "RIS", "CSL-JSON"):
+        with seen.page.expect_download() as started:
+            seen.page.click(f'section.cite a:text-is("{label}")')
+        download = started.value
+        got[download.suggested_filename.rsplit(".", 1)[1]] = (download.suggested_filename, Path(download.path()).read_bytes().decode("utf-8"))
+    assert sorted(got) == ["bib", "json", "ris"]
+    # An Arabic id makes an ASCII citation key: the year and a hash.
+    assert all(re.fullmatch(rf"2021-a[0-9a-f]{{10}}\.{ext}", name) for ext, (name, _) in got.items())
+    bib, ris, csl = got["bib"][1], got["ris"][1], json.loads(got["json"][1])
+    assert f"title = {{{{{AR_TITLE}}}}}" in bib and "author = {{حازم الأمين}}" in bib
+    assert ris.split("\r\n")[:3] == ["TY  - NEWS", "AU  - حازم الأمين", f"TI  - {AR_TITLE}"]
+    assert csl[0]["title"] == AR_TITLE and csl[0]["issued"] == {"date-parts": [[2021, 11, 7]]}
+    assert seen.console_errors == [] and seen.foreign == []

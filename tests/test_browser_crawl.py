@@ -100,8 +100,8 @@ def browser(public: Path) -> Iterator:
 # Where a page leads: its anchors and the header's search form (the only way to the
 # search page), resolved by the browser, after offline.js has run; and the <head>
 # links a reader's software fetches (feeds, stylesheet), not the canonical URL,
-# which names the published site on purpose. Download links (the citation files) lead
-# to files, not pages: they are checked by the build's link check, not opened here.
+# which names the published site on purpose. Download links (the citations) are
+# data: URLs, not pages: test_browser downloads them.
 LINKS = """() => ({
   anchors: [...document.querySelectorAll('a[href]:not([download])')].map(a => a.href),
   forms: [...document.querySelectorAll('form[action]')].map(f => f.action),

@@ -3,7 +3,10 @@ and imported teasers and backlinks (issue 6)."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from urllib.parse import unquote
 
 from conftest import article
 
@@ -24,8 +27,19 @@ def cite_site(make_site, title: str = "الحكومة تعلن خطة الموا
     )  # fmt: skip
 
 
-def _section(html: str, cls: str) -> str:
-    return html.split(f'<section class="{cls}"', 1)[1].split("</section>", 1)[0]
+def _section(page: str, cls: str) -> str:
+    return page.split(f'<section class="{cls}"', 1)[1].split("</section>", 1)[0]
+
+
+def downloads(page: str) -> dict[str, str]:
+    """The citation files a page offers, by extension: each data: URL's text, decoded
+    as a browser would (the attribute unescaped, then the URL percent-decoded as UTF-8)."""
+    found = {}
+    for href, name in re.findall(r'<a href="(data:[^"]*)" download="([^"]+)"', _section(page, "cite")):
+        media, _, data = html.unescape(href).partition(",")
+        assert media.endswith(";charset=utf-8"), media
+        found[name.rsplit(".", 1)[1]] = unquote(data, encoding="utf-8", errors="strict")
+    return found
 
 
 def test_citation_box_has_author_title_publisher_date_permalink_and_access_date(make_site) -> None:
@@ -37,23 +51,30 @@ def test_citation_box_has_author_title_publisher_date_permalink_and_access_date(
     assert "28 آذار 2024" in box
     assert "https://example.org/archive/articles/budget/" in box
     assert "تاريخ الاطلاع: <time class=\"accessed\" data-accessed>" in box
-    for ext in ("bib", "ris", "json"):
-        assert f'href="../../articles/budget/cite.{ext}" download' in box
+    for ext, media in (("bib", "application/x-bibtex"), ("ris", "application/x-research-info-systems"), ("json", "application/vnd.citationstyles.csl+json")):
+        assert re.search(f'<a href="data:{re.escape(media)};charset=utf-8,[^"]+" download="2024-budget.{ext}" type="{re.escape(media)}">', box)
+
+
+def test_an_articles_folder_holds_only_its_page(make_site) -> None:
+    # The citations travel in the page: three files an article would be half the archive's files.
+    site = cite_site(make_site)
+    site.build()
+    assert sorted(f for f in site.files() if f.startswith("articles/budget/")) == ["articles/budget/index.html"]
 
 
 def test_downloadable_citations_carry_the_fields(make_site) -> None:
     site = cite_site(make_site)
     site.build()
-    files = site.files()
-    bib = files["articles/budget/cite.bib"].decode()
+    files = downloads(site.page("articles/budget/"))
+    bib = files["bib"]
     assert bib.startswith("@online{2024-budget,\n")
     assert "author = {{حازم الأمين} and {رشا الأمير}}" in bib
     assert "title = {{الحكومة تعلن خطة الموازنة}}" in bib and "date = {2024-03-28}" in bib
     assert "url = {https://example.org/archive/articles/budget/}" in bib and "organization = {درج}" in bib
-    ris = files["articles/budget/cite.ris"].decode().split("\r\n")
+    ris = files["ris"].split("\r\n")
     assert ris[0] == "TY  - NEWS" and "AU  - حازم الأمين" in ris and "AU  - رشا الأمير" in ris
     assert "DA  - 2024/03/28" in ris and "UR  - https://example.org/archive/articles/budget/" in ris and ris[-2] == "ER  - "
-    (csl,) = json.loads(files["articles/budget/cite.json"])
+    (csl,) = json.loads(files["json"])
     assert csl["title"] == "الحكومة تعلن خطة الموازنة" and csl["issued"] == {"date-parts": [[2024, 3, 28]]}
     assert csl["author"] == [{"literal": "حازم الأمين"}, {"literal": "رشا الأمير"}] and csl["type"] == "article-newspaper"
 
@@ -63,10 +84,11 @@ def test_markup_and_specials_in_citation_fields_are_escaped(make_site) -> None:
     site.build()
     box = _section(site.page("articles/budget/"), "cite")
     assert "<script>" not in box and "&lt;script&gt;alert(1)&lt;/script&gt;" in box
-    bib = site.files()["articles/budget/cite.bib"].decode()
+    files = downloads(site.page("articles/budget/"))
+    bib = files["bib"]
     assert r'title = {{<script>alert(1)</script> \{ميزانية\} 100\% \& "ربح"}}' in bib
     assert bib.count("{") - bib.count(r"\{") == bib.count("}") - bib.count(r"\}")  # braces still balance
-    (csl,) = json.loads(site.files()["articles/budget/cite.json"])
+    (csl,) = json.loads(files["json"])
     assert csl["title"].startswith("<script>")  # data, not markup: JSON keeps the text as written
 
 
@@ -166,10 +188,10 @@ def test_data_file_is_the_indented_json_of_its_records(make_site) -> None:
     assert dataset.index_file(config, library, made).decode("utf-8") == expected
 
 
-def test_a_title_quoting_a_link_is_no_link_of_its_citation_files(make_site) -> None:
-    # Only HTML is searched for links to check: a citation file is text that no browser follows.
+def test_a_title_quoting_a_link_makes_no_link_in_its_citations(make_site) -> None:
+    # The build fails on a link to a page it does not write: a quoted one must stay text.
     site = cite_site(make_site, title='دليل الوسم <a href="../../nowhere/">رابط</a> و src="gone.png"')
     site.build()
-    bib = site.files()["articles/budget/cite.bib"].decode()
+    bib = downloads(site.page("articles/budget/"))["bib"]
     assert 'href="../../nowhere/"' in bib and 'src="gone.png"' in bib
     assert 'href="../../nowhere/"' not in site.page("articles/budget/")  # the page escapes it: no link there either

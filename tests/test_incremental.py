@@ -658,19 +658,3 @@ def test_an_edits_search_index_starts_before_the_plan_a_templates_after(make_sit
     apply_edit(site, "template", 2)  # every page may change: the render's size is known only from the plan
     site.build()
     assert order == ["plan", "search"]
-
-
-def test_an_articles_citation_files_are_planned_and_made_again_with_its_page(make_site) -> None:
-    site = make_site(BASE_FILES)
-    first = site.build()
-    before, marks = site.files(), snapshot(site.out)
-    folder = "articles/" + next(f for f in before if f.startswith("articles/") and f.endswith("/cite.bib")).split("/")[1] + "/"
-    group = [folder + name for name in ("index.html", "cite.bib", "cite.ris", "cite.json")]
-    assert all(f in before for f in group) and first.pages == first.rendered
-    (site.out / group[1]).unlink()
-    report = site.build()
-    # The page and its files are rendered together; only the missing one is written again.
-    assert report.rendered == 4 and report.written == 1
-    assert site.files() == before | {".sitegen-build": site.files()[".sitegen-build"]}
-    after = snapshot(site.out)
-    assert [f for f in marks if f != ".sitegen-build" and after[f] != marks[f]] == [group[1]]
