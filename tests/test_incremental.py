@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen import dataset, fingerprint, publish
-from sitegen.search import offline, stage
+from sitegen.search import offline, offline_patch, stage
 from sitegen.search.normalize import key
 from sitegen.build import SitegenError, build
 from sitegen.cache import BuildCache, article_from_row, article_texts, article_to_json
@@ -556,7 +556,7 @@ def test_a_body_edit_makes_only_that_articles_data_record_again(make_site, monke
 
 
 def _offline_doc(site: Site, name: str) -> str:
-    """The site path of an article's offline document (search-index/d/<n>.js)."""
+    """The site path of the offline index file that holds an article (search-index/d/)."""
     return next(f for f, data in site.files().items() if f.startswith("search-index/d/") and f'"articles/{name}/"'.encode() in data)
 
 
@@ -580,7 +580,10 @@ def test_an_edit_patches_the_offline_index_leaving_its_other_files_alone(make_si
     assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
 
 
-def test_an_offline_file_changed_since_the_last_build_is_not_patched_on(make_site, tmp_path) -> None:
+def test_an_offline_file_changed_since_the_last_build_is_not_patched_on(make_site, monkeypatch, tmp_path) -> None:
+    # A file a document: the damaged one is then none that the edit makes again.
+    for module in (offline, offline_patch):
+        monkeypatch.setattr(module, "DOCS_PER_FILE", 1)
     site = make_site(BASE_FILES)
     site.build()
     damaged = site.out / _offline_doc(site, "a1")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.search.normalize import key
+from sitegen.search import offline, offline_patch
 from sitegen.search.offline import (
-    OfflineIndex, doc_path, doc_weights, encode_postings, ordered, patch_postings, shard_file, shard_terms, whole_index,
+    FOLDER, OfflineIndex, doc_path, doc_weights, encode_postings, ordered, patch_postings, shard_file, shard_terms, whole_index,
 )  # fmt: skip
 from sitegen.search.offline_patch import patch_index, previous_index
 from sitegen.search.prepare import prepare
@@ -93,12 +95,15 @@ def _files(index: OfflineIndex, folder: Path) -> dict[str, bytes]:
     return {**dict(index.files), **{name: (folder / name).read_bytes() for name in index.kept}}
 
 
+@pytest.mark.parametrize("per_file", [1, 3, offline.DOCS_PER_FILE])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(RECORDS, st.lists(st.tuples(st.integers(0, 9), RECORDS.map(lambda drafts: drafts[:1])), max_size=3), st.integers(0, 3))
-def test_a_patched_index_is_the_whole_index_of_the_new_records(tmp_path_factory, first, edits, dropped):
+def test_a_patched_index_is_the_whole_index_of_the_new_records(tmp_path_factory, monkeypatch, per_file, first, edits, dropped):
     """Records edited, added and taken out, with or without renumbering the others:
     the last index patched equals the index made whole, and keeps the files of
-    the documents that did not change."""
+    the documents that did not change (d/ files of one document or several)."""
+    for module in (offline, offline_patch):
+        monkeypatch.setattr(module, "DOCS_PER_FILE", per_file)
     old = _records(first, [f"a{i}" for i in range(len(first))])
     folder = tmp_path_factory.mktemp("previous")
     was = whole_index(old, _keys(old))
@@ -117,5 +122,10 @@ def test_a_patched_index_is_the_whole_index_of_the_new_records(tmp_path_factory,
     whole = whole_index(new, _keys(new))
     assert _files(patched, folder) == dict(whole.files)
     assert {n: row for n, row in (saved | patched.docs.made).items() if n < patched.docs.count} == whole.docs.made
-    unchanged = {doc_path(n) for n in range(min(len(old), len(docs))) if saved[n][0] == _keys(new)[docs[n].url]}
-    assert unchanged <= set(patched.kept)
+    # A d/ file is kept exactly when it holds the same documents, none of them changed.
+    def same(n: int) -> bool:
+        return n < len(old) and n < len(docs) and saved[n][0] == _keys(new)[docs[n].url]
+
+    last = max(len(old), len(docs))
+    unchanged = {doc_path(f) for f in range(0, len(docs), per_file) if all(same(n) for n in range(f, min(f + per_file, last)))}
+    assert unchanged == {f for f in patched.kept if f.startswith(f"{FOLDER}d/")}

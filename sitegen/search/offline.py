@@ -10,8 +10,9 @@ needs, on demand:
   of term shards that exist.
 - `search-index/t/<shard>.js`: postings of every key that starts with the
   same two letters (keys from normalize.key); a query loads one per word.
-- `search-index/d/<n>.js`: one article's title, url, date, authors and
-  text, loaded only for the results shown (the excerpt is cut in the page).
+- `search-index/d/<n>.js`: the title, url, date, authors and text of
+  DOCS_PER_FILE articles in a row (documents n * DOCS_PER_FILE on), loaded
+  only for the results shown (the excerpt is cut in the page).
 
 Shards are named by their letters' code points, so file names stay ASCII.
 The index is a pure function of the records: two builds write the same bytes.
@@ -42,6 +43,10 @@ FOLDER = "search-index/"
 SHARDS = f"{FOLDER}t/"
 DOCS = f"{FOLDER}docs.js"
 SHARD_CHARS = 2  # a key's first letters name its shard; prefix queries stay in one
+# Documents a d/ file holds. One each was 10,000 files at 10,000 articles, a third of
+# the site's; 8 make a page of results load at most 10 files of some 8 x 2-8 KB from
+# disk, and an edit rewrite one file of 8 documents, as it rewrote one of one.
+DOCS_PER_FILE = 8
 BASE = 36
 
 
@@ -49,11 +54,15 @@ def shard_of(term: str) -> str:
     return "-".join(f"{ord(c):x}" for c in term[:SHARD_CHARS])
 
 
-def _script(payload: object) -> bytes:
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    # "</" cannot end a script early; U+2028/9 are JSON but were not always JS.
-    data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.__sitegenSearch=window.__sitegenSearch||[];window.__sitegenSearch.push({data});\n".encode("utf-8")
+def _script(*payloads: object) -> bytes:
+    """A script that hands each payload to the search page, in order."""
+    pushes = []
+    for payload in payloads:
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        # "</" cannot end a script early; U+2028/9 are JSON but were not always JS.
+        data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        pushes.append(f"window.__sitegenSearch.push({data});")
+    return f"window.__sitegenSearch=window.__sitegenSearch||[];{''.join(pushes)}\n".encode("utf-8")
 
 
 def _b36_long(n: int) -> str:
@@ -176,18 +185,27 @@ def ordered(records: Iterable[Record]) -> list[Record]:
 
 
 def doc_path(doc: int) -> str:
-    return f"{FOLDER}d/{_b36(doc)}.js"
+    """The file that holds a document."""
+    return f"{FOLDER}d/{_b36(doc // DOCS_PER_FILE)}.js"
 
 
 def shard_path(name: str) -> str:
     return f"{SHARDS}{name}.js"
 
 
-def doc_file(doc: int, record: Record) -> tuple[str, bytes]:
-    return doc_path(doc), _script(
+def doc_file(file: int, docs: Sequence[Record]) -> tuple[str, bytes]:
+    """The `file`th d/ file of documents `docs` (all of them, in document order)."""
+    first = file * DOCS_PER_FILE
+    return doc_path(first), _script(*(
         {"doc": doc, "url": record.url, "title": record.title, "date": record.date,
          "authors": list(record.authors), "lang": record.lang, "text": record.text}
-    )  # fmt: skip
+        for doc, record in enumerate(docs[first : first + DOCS_PER_FILE], first)
+    ))  # fmt: skip
+
+
+def doc_files(count: int) -> int:
+    """How many d/ files `count` documents take."""
+    return -(-count // DOCS_PER_FILE)
 
 
 def shard_file(name: str, terms: dict[str, str]) -> tuple[str, bytes]:
@@ -216,7 +234,8 @@ def docs_file(records: Sequence[Record], shards: Sequence[str]) -> tuple[str, by
         by_topic.append(".".join(_b36(topics.setdefault(t, len(topics))) for t in record.topics))
     return DOCS, _script(
         {"docs": {"count": len(records), "year": years, "order": order, "author": by_author, "topic": by_topic},
-         "authors": list(authors), "topics": list(topics), "shards": sorted(shards), "shardChars": SHARD_CHARS}
+         "authors": list(authors), "topics": list(topics), "shards": sorted(shards), "shardChars": SHARD_CHARS,
+         "docsPerFile": DOCS_PER_FILE}
     )  # fmt: skip
 
 
@@ -254,7 +273,7 @@ def whole_index(records: Iterable[Record], keys: Mapping[str, str]) -> OfflineIn
 
 
 def _whole_files(docs: Sequence[Record], postings: dict[str, array[int]]) -> Iterator[tuple[str, bytes]]:
-    yield from itertools.starmap(doc_file, enumerate(docs))
+    yield from (doc_file(file, docs) for file in range(doc_files(len(docs))))
     shards: dict[str, dict[str, str]] = defaultdict(dict)
     for term in sorted(postings):
         shards[shard_of(term)][term] = encode_postings(postings[term])

@@ -8,7 +8,7 @@ the record it was made from (`record_key`) and its weights; when the last
 build's index is in public/ as that build left it, only the documents whose
 key changed are worked on:
 
-- their d/<n>.js are made again; every other one is kept, never read;
+- the d/ files that hold them are made again; every other one is kept, never read;
 - the terms whose weight in them changed have their postings patched in the
   last build's shard file, read back; the other shards are kept, never read;
 - docs.js, a few hundred kilobytes, is made again from every record.
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from ..cache import OfflineDocs, digest
 from .offline import (
-    DOCS, SHARDS, OfflineIndex, doc_file, doc_path, doc_weights, docs_file, pack_weights, patch_postings, shard_file, shard_of,
-    shard_path, shard_terms, unpack_weights,
+    DOCS, DOCS_PER_FILE, SHARDS, OfflineIndex, doc_file, doc_files, doc_path, doc_weights, docs_file, pack_weights, patch_postings,
+    shard_file, shard_of, shard_path, shard_terms, unpack_weights,
 )  # fmt: skip
 from .records import Record
 
@@ -67,7 +67,7 @@ def previous_index(
             shards.add(file.removeprefix(SHARDS).removesuffix(".js"))
         elif file != DOCS:
             docs.add(file)
-    if docs != {doc_path(n) for n in range(len(keys))}:
+    if docs != {doc_path(n) for n in range(0, len(keys), DOCS_PER_FILE)}:
         return None
     return Previous(keys, weights, frozenset(shards), folder)
 
@@ -87,7 +87,10 @@ def patch_index(docs: Sequence[Record], keys: Sequence[str], previous: Previous)
     made = {n: doc_weights(docs[n]) for n in changed}
     moves = _moves({n: unpack_weights(p) for n, p in packed.items()}, {n: _by_key(groups) for n, groups in made.items()})
     shards = set(previous.shards)
-    files = [doc_file(n, docs[n]) for n in changed]
+    # A file is made again if a document of it changed or is gone (so its documents
+    # differ), and only then: a file of unchanged documents holds the same ones.
+    remade = sorted(file for file in {n // DOCS_PER_FILE for n in (*changed, *gone)} if file < doc_files(len(docs)))
+    files = [doc_file(file, docs) for file in remade]
     for name, terms in sorted(moves.items()):
         patched = _patch_shard(previous, name, terms)
         if patched is None:
@@ -98,7 +101,7 @@ def patch_index(docs: Sequence[Record], keys: Sequence[str], previous: Previous)
         else:
             shards.discard(name)
     files.append(docs_file(docs, sorted(shards)))
-    kept = [doc_path(n) for n in range(min(len(docs), len(previous.keys))) if previous.keys[n] == keys[n]]
+    kept = [doc_path(file * DOCS_PER_FILE) for file in range(doc_files(len(docs))) if file not in remade]
     kept += [shard_path(name) for name in sorted(previous.shards - moves.keys())]
     return OfflineIndex(files, kept, OfflineDocs(len(docs), {n: (keys[n], pack_weights(made[n])) for n in changed}))
 

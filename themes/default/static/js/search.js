@@ -178,7 +178,8 @@
     function prepare(p) {
       var d = p.docs;
       return { count: d.count, year: d.year, order: d.order, author: d.author.map(ints), topic: d.topic.map(ints),
-        authors: p.authors, topics: p.topics, shards: new Set(p.shards), shardChars: p.shardChars };
+        authors: p.authors, topics: p.topics, shards: new Set(p.shards), shardChars: p.shardChars,
+        docsPerFile: p.docsPerFile };
     }
     function shardOf(term, size) {
       return Array.from(term).slice(0, size).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
@@ -247,7 +248,8 @@
             facets: facets,
             page: function (from, to) {
               var slice = hits.slice(from, to);
-              return Promise.all(slice.map(function (h) { return script("d/" + h[0].toString(36) + ".js"); })).then(function () {
+              var per = store.docs.docsPerFile;
+              return Promise.all(slice.map(function (h) { return script("d/" + Math.floor(h[0] / per).toString(36) + ".js"); })).then(function () {
                 return slice.map(function (h) {
                   var f = store.frags[h[0]] || { url: "", title: "", authors: [] };
                   return { url: f.url, title: f.title, date: f.date, authors: f.authors.join("، "), lang: f.lang, parts: excerpt(f.text, keys) };
