@@ -29,9 +29,11 @@ import operator
 import re
 from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..cache import OfflineDocs
 from ..terms import unpack_counts
@@ -258,24 +260,65 @@ def whole_index(records: Iterable[Record], keys: Mapping[str, str]) -> OfflineIn
     """Every file of the offline index, made from the records alone; `keys`: each
     record's key by url, kept in the cache with its document (offline_patch.py)."""
     docs = ordered(records)
-    # Flat arrays of machine ints: an archive has tens of millions of postings, and
-    # a tuple each would take gigabytes.
-    postings: dict[str, array[int]] = defaultdict(lambda: array("I"))
+    postings = _Postings()
     rows: dict[int, tuple[str, str]] = {}
     for doc, record in enumerate(docs):
         groups = doc_weights(record)
         for weight, terms in groups:
-            # Millions of postings: appended by C-level maps, not a Python loop per key.
-            deque(map(array.extend, map(postings.__getitem__, terms), itertools.repeat((doc, weight))), maxlen=0)
+            postings.add(doc, weight, terms)
         # Packed (~2 KB a document): the groups' lists of strings would take ~20 times that.
         rows[doc] = (keys.get(record.url, ""), pack_weights(groups))
     return OfflineIndex(_whole_files(docs, postings), [], OfflineDocs(len(docs), rows))
 
 
-def _whole_files(docs: Sequence[Record], postings: dict[str, array[int]]) -> Iterator[tuple[str, bytes]]:
+class _Postings:
+    """Every (term, document, weight) of an index, in flat arrays of machine ints: an
+    archive has tens of millions of postings, and a tuple each would take gigabytes.
+    Filled a group of terms at a time: the terms' numbers by one C-level map, the
+    group's document and weight once (a row), spread over its terms by numpy; then
+    encoded a term at a time from one stable sort by term."""
+
+    def __init__(self) -> None:
+        self.numbers: defaultdict[str, int] = defaultdict()
+        self.numbers.default_factory = self.numbers.__len__  # numbered in order of first sight
+        self.terms = array("i")
+        self.groups = array("i")  # doc, weight, number of terms: a row a group
+
+    def add(self, doc: int, weight: int, terms: list[str]) -> None:
+        self.terms.extend(map(self.numbers.__getitem__, terms))
+        self.groups.extend((doc, weight, len(terms)))
+
+    def encoded(self) -> Iterator[tuple[str, str]]:
+        """(term, `encode_postings` of its postings), in term order."""
+        if not self.terms:
+            return
+        terms = np.frombuffer(self.terms, dtype=np.int32)
+        group_docs, group_weights, sizes = np.frombuffer(self.groups, dtype=np.int32).reshape(-1, 3).T
+        order = np.argsort(terms, kind="stable")  # stable: each term's documents stay ascending
+        terms, docs, weights = terms[order], np.repeat(group_docs, sizes)[order], np.repeat(group_weights, sizes)[order]
+        starts = np.flatnonzero(np.diff(terms)) + 1
+        gaps = docs.copy()
+        gaps[1:] -= docs[:-1]
+        gaps[np.concatenate([[0], starts])] = docs[np.concatenate([[0], starts])]
+        items = _strings(gaps, _SHORT, _b36) + _strings(weights, _SUFFIX, _suffix)
+        bounds = np.concatenate([[0], starts, [len(terms)]]).tolist()
+        by_number = dict(zip(terms[bounds[:-1]].tolist(), zip(bounds, bounds[1:])))
+        for term, number in sorted(self.numbers.items()):
+            start, end = by_number[number]
+            yield term, ",".join(items[start:end].tolist())
+
+
+def _strings(values: np.ndarray, table: list[str], slow: Callable[[int], str]) -> np.ndarray:
+    """Each value's string from a table of the common ones, as an object array."""
+    if int(values.max()) < len(table):
+        return np.array(table, dtype=object)[values]
+    return np.array([slow(v) for v in values.tolist()], dtype=object)
+
+
+def _whole_files(docs: Sequence[Record], postings: _Postings) -> Iterator[tuple[str, bytes]]:
     yield from (doc_file(file, docs) for file in range(doc_files(len(docs))))
     shards: dict[str, dict[str, str]] = defaultdict(dict)
-    for term in sorted(postings):
-        shards[shard_of(term)][term] = encode_postings(postings[term])
+    for term, encoded in postings.encoded():
+        shards[shard_of(term)][term] = encoded
     yield from itertools.starmap(shard_file, sorted(shards.items()))
     yield docs_file(docs, list(shards))
