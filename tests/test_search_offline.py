@@ -66,6 +66,24 @@ def test_patched_postings_equal_the_postings_encoded_again(before, changes):
     assert patch_postings(encoded(before), changes) == encoded(after)
 
 
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # the patch holds for every example
+@given(st.lists(st.dictionaries(st.sampled_from("abcdefg"), st.integers(1, 2_000), min_size=1), max_size=30), st.integers(1, 60_000))
+def test_postings_of_many_documents_encode_as_each_terms_own(monkeypatch, documents, spread):
+    # Documents spread far apart, so that gaps and weights fall on both sides of the
+    # lookup tables' ends; encoded in batches of a few postings, as large indexes are.
+    monkeypatch.setattr(offline, "_ENCODE_BATCH", 3)
+    found: dict[str, list[int]] = {}
+    postings = offline._Postings()
+    for n, weights in enumerate(documents):
+        doc = n * spread
+        for weight in sorted(set(weights.values())):
+            terms = [t for t, w in weights.items() if w == weight]
+            postings.add(doc, weight, terms)
+            for term in terms:
+                found.setdefault(term, []).extend((doc, weight))
+    assert list(postings.encoded()) == [(term, encode_postings(found[term])) for term in sorted(found)]
+
+
 def test_a_shard_file_reads_back_its_terms():
     terms = {"ab": "1,2.3", "a\u2028": "5"}  # a separator JS once took for a line end: escaped, then read back
     assert shard_terms(shard_file("61-62", terms)[1]) == terms
