@@ -31,7 +31,7 @@ PAGE_SIZE = 65536  # bytes, SQLite's largest
 
 def digest(*parts: bytes | str) -> str:
     """Each part followed by a NUL, hashed. Joined first and hashed in one call: the
-    plan digests each of ~42,000 pages' parts, and a call per part added up."""
+    plan digests each of ~12,000 pages' parts, and a call per part added up."""
     try:  # all text, the plan's case: joined and encoded in two calls, the same bytes
         joined = "\x00".join(parts).encode("utf-8")
     except TypeError:  # some parts are bytes

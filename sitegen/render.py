@@ -36,7 +36,7 @@ from .theme import template_dirs
 class Page(NamedTuple):
     """One page to render, named by plain data; what it shows is listed for the build cache.
 
-    A named tuple, not a frozen dataclass: every build plans every page (~42,000 at
+    A named tuple, not a frozen dataclass: every build plans every page (~12,000 at
     10,000 articles), and a frozen dataclass costs several times as much to make."""
 
     path: str
