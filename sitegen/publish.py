@@ -142,10 +142,10 @@ def _feed(config: Config, library: Library, code: str, shown: Mapping[str, str],
 def listed_pages(pages: Iterable[Page], written: Mapping[str, KnownPage | CachedPage]) -> list[tuple[str, dt.datetime | None]]:
     """(site path, last modified) of the pages a sitemap lists, in file order.
 
-    Only folder pages: not the data files, nor the index
-    pages re-sorted by count (the same list as the folder's own page). Not the 404
-    page, and not redirects: an alias's URL only sends readers on to its profile's
-    page, which is the one to index.
+    Only folder pages: not the data files, nor the index pages re-sorted by count
+    (the same list as the folder's own page). Not the 404 page, and not redirects:
+    an alias's URL only sends readers on to its profile's page, which is the one to
+    index.
     """
     unlisted = {urls.output_file(p.path) for p in pages if p.kind == "redirect"} | {urls.NOT_FOUND}
     # Filtered before sorting: a quarter of the files of a 10,000-article site.
