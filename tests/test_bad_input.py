@@ -4,7 +4,6 @@ the previous public/ left byte for byte as it was, and content/ never touched.""
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
