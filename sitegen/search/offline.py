@@ -275,8 +275,7 @@ class _Postings:
     """Every (term, document, weight) of an index, in flat arrays of machine ints: an
     archive has tens of millions of postings, and a tuple each would take gigabytes.
     Filled a group of terms at a time: the terms' numbers by one C-level map, the
-    group's document and weight once (a row), spread over its terms by numpy; then
-    encoded a term at a time from one stable sort by term."""
+    group's document and weight once (a row); encoded a batch of terms at a time."""
 
     def __init__(self) -> None:
         self.numbers: defaultdict[str, int] = defaultdict()
