@@ -30,6 +30,11 @@ class SitegenError(Exception):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        # Raised in a worker process, it is pickled to the build: with its problems,
+        # not the joined message that Exception would pickle by default.
+        return type(self), (self.problems,)
+
 
 class ConfigError(SitegenError):
     """site.yml is missing, malformed, or holds unknown or mistyped keys."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import traceback
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .arabic import format_date, format_number, month_name, slugify
 from .config import Config, text_direction
 from .content.markdown import REF_SCHEME
 from .content.model import Article, Author, Topic
+from .errors import ContentError, Problem, located
 from .link import Linked
 from .collation import ALPHABET, LETTER_LABELS, initial, sort_key
 from .hubs import by_year
@@ -56,6 +58,29 @@ class Output:
     def decoded(self) -> str:
         """The output as text, decoded only if it was not rendered as text."""
         return self.data.decode("utf-8") if self.text is None else self.text
+
+
+def template_problem(exc: jinja2.TemplateError, page: str, root: Path) -> Problem:
+    """A template's error as a problem at the template's file (relative to the site's
+    `root` when it is the site's own) and line.
+
+    Jinja reports a syntax error's place itself; for an error while rendering
+    (an undefined name, say) the place is the innermost template frame of its
+    traceback, which Jinja rewrites to point at template lines."""
+    file, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        file, line = exc.filename, exc.lineno
+    else:
+        for frame, frame_line in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith(".html"):
+                file, line = frame.f_code.co_filename, frame_line
+    if file is not None and Path(file).is_relative_to(root):
+        file = Path(file).relative_to(root).as_posix()
+    return Problem(
+        located(file, line) if file else "templates",
+        f"{type(exc).__name__} while rendering {page or 'the home page'}: {exc.message or exc}",
+        "fix the template; a site's own templates/ override the theme's files of the same name, so an old copy may need the theme's changes",
+    )
 
 
 # Private-use characters that no article text carries: a stand-in for "../" runs.
@@ -301,7 +326,10 @@ class Renderer:
         return pages
 
     def render_page(self, page: Page) -> Output:
-        return getattr(self, f"_render_{page.kind}")(page)
+        try:
+            return getattr(self, f"_render_{page.kind}")(page)
+        except jinja2.TemplateError as exc:  # a site's own template, most likely: named, not a traceback
+            raise ContentError(template_problem(exc, page.path, self.config.root)) from None
 
     def _render_article(self, page: Page) -> Output:
         ident = page.key[0]

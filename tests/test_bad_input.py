@@ -4,6 +4,7 @@ the previous public/ left byte for byte as it was, and content/ never touched.""
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from conftest import Site, article
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import ContentError, Problem, SitegenError
 from sitegen.render import display_url
 
 # A site that builds; every test breaks it, so a failure can only come from the breakage.
@@ -310,3 +311,26 @@ def test_the_sitegen_command_says_all_and_exits_with_the_builds_status(make_site
     failed = subprocess.run(command, cwd=site.root, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1
     assert "content/articles/untitled.md:1" in failed.stderr and "missing title" in failed.stderr
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "kind"),
+    [
+        ("<p>{{ site.title }}</p>\n<p>{{ no_such_helper(article) }}</p>\n", 2, "UndefinedError"),
+        ("<p>\n{% if %}</p>\n", 2, "TemplateSyntaxError"),
+    ],
+    ids=["undefined", "syntax"],
+)
+def test_a_broken_template_override_names_its_file_and_line(make_site, monkeypatch, capsys, template, line, kind) -> None:
+    # A site's own copy of a theme template, broken or older than the theme: a problem, not a traceback.
+    failure = fail_build(make_site, monkeypatch, capsys, {"templates/_article_more.html": template})
+    problem = assert_one_problem(failure, f"templates/_article_more.html:{line}", kind, "override")
+    assert "Traceback" not in failure.stderr and "articles/" in problem.message
+
+
+def test_a_problem_raised_in_a_worker_reaches_the_build_whole() -> None:
+    # Render workers raise ContentError in their own process; it is pickled back to the build.
+    problems = [Problem("templates/x.html:3", "UndefinedError while rendering a/", "fix it"), Problem("b.md", "bad")]
+    for error in (ContentError(problems), ContentError(problems[0])):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is ContentError and back.problems == error.problems and str(back) == str(error)
