@@ -46,3 +46,7 @@ class SearchError(SitegenError):
 
 class ContentError(SitegenError):
     """An article, author or topic file cannot be used as it is."""
+
+
+class ThemeError(SitegenError):
+    """A template (the theme's, or a site's own override of it) cannot be rendered."""

@@ -24,7 +24,7 @@ from .arabic import format_date, format_number, month_name, slugify
 from .config import Config, text_direction
 from .content.markdown import REF_SCHEME
 from .content.model import Article, Author, Topic
-from .errors import ContentError, Problem, located
+from .errors import Problem, ThemeError, located
 from .link import Linked
 from .collation import ALPHABET, LETTER_LABELS, initial, sort_key
 from .hubs import by_year
@@ -329,7 +329,7 @@ class Renderer:
         try:
             return getattr(self, f"_render_{page.kind}")(page)
         except jinja2.TemplateError as exc:  # a site's own template, most likely: named, not a traceback
-            raise ContentError(template_problem(exc, page.path, self.config.root)) from None
+            raise ThemeError(template_problem(exc, page.path, self.config.root)) from None
 
     def _render_article(self, page: Page) -> Output:
         ident = page.key[0]

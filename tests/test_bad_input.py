@@ -14,7 +14,7 @@ from conftest import Site, article
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
-from sitegen.errors import ContentError, Problem, SitegenError
+from sitegen.errors import ContentError, Problem, SitegenError, ThemeError
 from sitegen.render import display_url
 
 # A site that builds; every test breaks it, so a failure can only come from the breakage.
@@ -329,8 +329,8 @@ def test_a_broken_template_override_names_its_file_and_line(make_site, monkeypat
 
 
 def test_a_problem_raised_in_a_worker_reaches_the_build_whole() -> None:
-    # Render workers raise ContentError in their own process; it is pickled back to the build.
+    # Render workers raise ThemeError in their own process; it is pickled back to the build.
     problems = [Problem("templates/x.html:3", "UndefinedError while rendering a/", "fix it"), Problem("b.md", "bad")]
-    for error in (ContentError(problems), ContentError(problems[0])):
+    for error in (ThemeError(problems), ContentError(problems[0])):
         back = pickle.loads(pickle.dumps(error))
-        assert type(back) is ContentError and back.problems == error.problems and str(back) == str(error)
+        assert type(back) is type(error) and back.problems == error.problems and str(back) == str(error)
