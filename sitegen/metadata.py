@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from . import urls
 from .config import Config
@@ -11,7 +11,7 @@ from .content.model import Article, Library
 
 def _safe_json(data: object) -> str:
     """JSON that cannot close its <script> element, whatever the titles hold."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 
 from ..cache import OfflineDocs
 from ..terms import unpack_counts
@@ -56,15 +57,19 @@ def shard_of(term: str) -> str:
     return "-".join(f"{ord(c):x}" for c in term[:SHARD_CHARS])
 
 
+_LS, _PS = "\u2028".encode(), "\u2029".encode()
+
+
 def _script(*payloads: object) -> bytes:
     """A script that hands each payload to the search page, in order."""
-    pushes = []
+    pushes = [b"window.__sitegenSearch=window.__sitegenSearch||[];"]
     for payload in payloads:
-        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         # "</" cannot end a script early; U+2028/9 are JSON but were not always JS.
-        data = data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        pushes.append(f"window.__sitegenSearch.push({data});")
-    return f"window.__sitegenSearch=window.__sitegenSearch||[];{''.join(pushes)}\n".encode("utf-8")
+        # Replaced in the UTF-8, where no character's bytes hold another's.
+        data = orjson.dumps(payload).replace(b"</", b"<\\/").replace(_LS, b"\\u2028").replace(_PS, b"\\u2029")
+        pushes += (b"window.__sitegenSearch.push(", data, b");")
+    pushes.append(b"\n")
+    return b"".join(pushes)
 
 
 def _b36_long(n: int) -> str:

@@ -39,6 +39,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import orjson
 from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
@@ -59,7 +60,7 @@ T = TypeVar("T")
 
 def hidden(value: object) -> str:
     """JSON as Braille patterns U+2800+byte: kept in meta, never indexed."""
-    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = orjson.dumps(value)
     return "".join(chr(0x2800 + b) for b in data)
 
 

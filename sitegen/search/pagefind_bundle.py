@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 
 import cbor2
 import deflate
+import orjson
 
 from .pagefind_postings import Occurrences, Postings
 from .pagefind_words import SPELLING, Words
@@ -177,7 +178,7 @@ def write_bundle(fields: Sequence[Mapping[str, Any]], language: str, folder: Pat
             "meta": dict(sorted(item["meta"].items())),
             "anchors": [],
         }
-        data = SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = SIGNATURE + orjson.dumps(fragment)
         name = _name(data, f"{lang}_", taken)
         file = f"fragment/{name}.pf_fragment"
         if earlier is not None and _holds(earlier / file, data):
