@@ -4,16 +4,17 @@ Up to SHARD_SIZE articles: one `data/articles.json` array (urls.DATA). Past it, 
 shards `data/articles-0001.jsonl`, … of SHARD_SIZE each, and `articles.json`
 lists them, so no client has to load one huge file.
 
-The single file is indented, which Python's JSON encoder does only in Python:
-slow enough at 10,000 articles that the build keeps each record's text
-(`record_text`) and makes again only those whose article changed.
+The single file is indented by two spaces a level (orjson's one indent; Python's
+own encoder indents only in Python, at ten times the cost). The build keeps each
+record's text (`record_text`) and makes again only those whose article changed.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 from . import urls
 from .cite import permalink
@@ -49,9 +50,9 @@ def record(config: Config, library: Library, article: Article) -> dict[str, Any]
 
 def record_text(config: Config, library: Library, article: Article) -> str:
     """An article's record as an item of the single file's array (one level in)."""
-    text = json.dumps(record(config, library, article), ensure_ascii=False, indent=1)
+    text = orjson.dumps(record(config, library, article), option=orjson.OPT_INDENT_2).decode("utf-8")
     # A JSON string holds no raw line break, so each one here is the layout's own.
-    return " " + text.replace("\n", "\n ")
+    return "  " + text.replace("\n", "\n  ")
 
 
 def record_texts(
@@ -83,9 +84,8 @@ def index_file(config: Config, library: Library, texts: Mapping[str, str] | None
         items = [known.get(i) or record_text(config, library, library.by_id[i]) for i in ids]
         return ("[\n" + ",\n".join(items) + "\n]\n").encode("utf-8")
     listing = {"count": len(ids), "shards": [{"path": urls.data_shard(n), "count": len(p)} for n, p in enumerate(parts, 1)]}
-    return (json.dumps(listing, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return orjson.dumps(listing, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def shard_file(config: Config, library: Library, ids: tuple[str, ...]) -> bytes:
-    lines = (json.dumps(record(config, library, library.by_id[i]), ensure_ascii=False) for i in ids)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return b"".join(orjson.dumps(record(config, library, library.by_id[i]), option=orjson.OPT_APPEND_NEWLINE) for i in ids)

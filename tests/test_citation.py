@@ -182,7 +182,7 @@ def test_data_file_is_the_indented_json_of_its_records(make_site) -> None:
     site = cite_site(make_site).write({"content/articles/tricky.md": article("عنوان\nبسطرين", summary=tricky, date="2023-01-01")})
     config = load_config(site.root / "site.yml")
     library = load(config).library
-    expected = json.dumps([dataset.record(config, library, a) for a in library.articles], ensure_ascii=False, indent=1) + "\n"
+    expected = json.dumps([dataset.record(config, library, a) for a in library.articles], ensure_ascii=False, indent=2) + "\n"
     assert dataset.index_file(config, library).decode("utf-8") == expected
     made = {a.id: dataset.record_text(config, library, a) for a in library.articles[1:]}  # the first one left to make
     assert dataset.index_file(config, library, made).decode("utf-8") == expected
