@@ -36,8 +36,9 @@ sys.path.insert(0, str(REPO / "bench"))
 import generate  # noqa: E402
 from pagefind.index import PagefindIndex  # noqa: E402
 
-from sitegen.build import build, load  # noqa: E402
+from sitegen.build import build  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
+from sitegen.load import load_site  # noqa: E402
 from sitegen.parallel import workers  # noqa: E402
 from sitegen.search.pagefind import _Service, record_fields, write_shards  # noqa: E402
 from sitegen.search.records import records  # noqa: E402
@@ -102,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         # A private build cache, if this sitegen has one, so another run's cannot interfere.
         extra = {"cache_dir": args.workdir / f"search-cache-{args.articles}"} if "cache_dir" in inspect.signature(build).parameters else {}
         build(config, site, log=lambda _m: None, **extra)
-    items = list(records(load(config), config))
+    loaded = load_site(config)  # no cache: the parse keeps what search indexes
+    items = list(records(loaded.linked, config, loaded.search))
     pages = sorted((site / "articles").glob("*/index.html"))
     print(f"{len(items)} records, {len(pages)} article pages", flush=True)
 

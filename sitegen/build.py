@@ -180,7 +180,7 @@ def _make(
     from .related_update import encode as encode_basis
     from .render import Renderer
     from .parallel import in_process
-    from .search.stage import FOLDER, start_search
+    from .search.stage import FOLDER, PendingSearch, start_search
     from .theme import static_dirs
     from .verify import LinkLedger, links_text, read_links
 
@@ -212,6 +212,12 @@ def _make(
     try:
         started = time.perf_counter()
         offline = _previous_offline(cache, out, last_search_files) if in_place and not search_same else None
+
+        def begin_search() -> PendingSearch:
+            # What search indexes of the articles is read only now: the build holds none of it before.
+            texts = cache.search_texts(loaded.hashes) | loaded.search
+            return start_search(linked, config, placement, site, adigests, texts, offline)
+
         # Search indexes (in forked workers, for a large index) beside the rendering
         # only when this process renders alone, as for an edit: beside render workers
         # they would only share the same two cores, with more copies of the model. An
@@ -221,7 +227,7 @@ def _make(
         # parallel.PARALLEL_THRESHOLD). Should one prove large (a prolific author
         # renamed, say), the index only shares the cores with the render workers.
         if not search_same and in_place and cache.get("site") == site and loaded.parsed + len(loaded.gone) <= FEW_ARTICLES:
-            searching = start_search(linked, config, placement, site, adigests, offline)
+            searching = begin_search()
         started = time.perf_counter() - started  # counted as search time, not planning
         renderer = Renderer(linked, config, cache.path.parent / "templates")
         pages = renderer.pages()
@@ -242,7 +248,7 @@ def _make(
 
         clock = time.perf_counter()
         if searching is None and not search_same and in_process(report.rendered):
-            searching = start_search(linked, config, placement, site, adigests, offline)
+            searching = begin_search()
         started += time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -303,7 +309,7 @@ def _make(
             search_files = last_search_files
             keep_previous(placement, search_files)
         else:
-            searching = searching or start_search(linked, config, placement, site, adigests, offline)
+            searching = searching or begin_search()
             report.search, searching = searching.finish(), None
             search_files = list(report.search.files)
         files.update(search_files)

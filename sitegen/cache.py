@@ -68,7 +68,10 @@ def _decode(value: Any) -> Any:
 # UTF-16: they are nine tenths of a cached article's bytes, mostly Arabic, and CPython
 # decodes such text from UTF-16 about seven times as fast as from UTF-8 (all 10,000
 # articles' texts: 0.18 s against 1.27 s), which was most of reading the cache.
-TEXTS = ("body_html", "terms", "search_text", "search_keys", "search_forms")
+TEXTS = ("body_html", "terms")
+# What search indexes of the article (search.prepare.SearchText), in the same row but
+# never in the model: only the search stage reads them (`BuildCache.search_texts`).
+SEARCH = ("search_text", "search_keys", "search_forms")
 # With a byte order mark (the file reads the same on any machine), under the one
 # name of it that str() decodes without a codec lookup; "surrogatepass", so that a
 # lone surrogate (which text read as UTF-8 never holds) comes back rather than fails.
@@ -92,13 +95,15 @@ def article_to_json(article: Article) -> str:
     return json.dumps(_encode(list(data.values())), ensure_ascii=False)
 
 
-ArticleRow = tuple[Any, ...]  # (source, content hash, JSON, warnings JSON, *TEXTS): a row of the articles table
+ArticleRow = tuple[Any, ...]  # (source, content hash, JSON, warnings JSON, *TEXTS, *SEARCH): a row of the articles table
 
 
-def article_row(source: str, content_hash: str, article: Article, warnings: Sequence[Warning_]) -> ArticleRow:
-    """The articles table's row for a parsed article: made where it was parsed."""
+def article_row(source: str, content_hash: str, article: Article, warnings: Sequence[Warning_], search: Sequence[str]) -> ArticleRow:
+    """The articles table's row for a parsed article and what search indexes of it
+    (SEARCH, in order): made where it was parsed."""
     notes = json.dumps([dataclasses.asdict(w) for w in warnings], ensure_ascii=False)
-    return (source, content_hash, article_to_json(article), notes, *article_texts(article))
+    searched = [text.encode(_UTF16, "surrogatepass") for text in search]
+    return (source, content_hash, article_to_json(article), notes, *article_texts(article), *searched)
 
 
 def save_articles(path: Path, rows: Sequence[ArticleRow]) -> str:
@@ -121,7 +126,7 @@ def save_articles(path: Path, rows: Sequence[ArticleRow]) -> str:
         db = sqlite3.connect(path, timeout=60)
         try:
             with db:
-                db.executemany(f"INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?{', ?' * len(TEXTS)})", rows)
+                db.executemany(f"INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?{', ?' * (len(TEXTS) + len(SEARCH))})", rows)
         finally:
             db.close()
     except sqlite3.Error as exc:  # they are parsed again next time: slower, never wrong
@@ -227,7 +232,7 @@ class BuildCache:
     @staticmethod
     def _create(db: sqlite3.Connection) -> None:
         with db:
-            texts = ", ".join(f"{name} BLOB" for name in TEXTS)
+            texts = ", ".join(f"{name} BLOB" for name in TEXTS + SEARCH)
             db.execute(f"CREATE TABLE articles (source TEXT PRIMARY KEY, hash TEXT, meta TEXT, warnings TEXT, {texts})")
             db.execute("CREATE TABLE pages (file TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, size INTEGER, links TEXT, modified TEXT)")
             # Every file a saved page links to (and perhaps a few no page links to any more):
@@ -293,6 +298,19 @@ class BuildCache:
                 self.warn(f"warning: ignoring a damaged cache entry for {source} ({exc})")
                 continue
             out[source] = CachedArticle(content_hash, article, notes)
+        return out
+
+    def search_texts(self, hashes: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+        """What search indexes of each article (SEARCH, in order), by source, as kept
+        for the content hash in `hashes`; an article missing here (not kept, or kept
+        for other content, or damaged) is for the caller to work out again."""
+        out = {}
+        for source, content_hash, *texts in self.db.execute(f"SELECT source, hash, {', '.join(SEARCH)} FROM articles"):
+            if hashes.get(source) == content_hash:
+                try:
+                    out[source] = tuple([str(value, _UTF16, "surrogatepass") for value in texts])
+                except (TypeError, UnicodeDecodeError):
+                    continue
         return out
 
     def pages(self) -> dict[str, KnownPage]:

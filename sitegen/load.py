@@ -3,6 +3,7 @@ read the profiles, and build the linked library."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from .config import Config
 from .content.discover import Sources, discover
 from .content.model import Author, Library, Topic, Warning_
 from .content.parse import Parsed, parse_article
+from .search.prepare import SearchText
 from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
 from .library import build_library
@@ -34,6 +36,9 @@ class Loaded:
     related_cached: bool = False  # they came from the cache, as saved under that name
     related_basis: Basis | None = None  # what they were made from, when made now (to save)
     warnings: list[Warning_] = field(default_factory=list)
+    # What search indexes of the articles parsed now that the cache does not hold, by
+    # source: the others' is in the cache (`BuildCache.search_texts`).
+    search: dict[str, SearchText] = field(default_factory=dict)
     parsed: int = 0
     cached: int = 0
     timings: dict[str, float] = field(default_factory=dict)
@@ -50,7 +55,8 @@ Job = tuple[str, tuple[str, ...], str, str]  # site root, sources, language, the
 
 def _parse_chunk(job: Job) -> tuple[list[tuple[bytes, Parsed]], str]:
     """The files' SHA-256 and parse; the articles parsed without a problem are kept in
-    the build cache from here (`save_articles`). With why they were not, if so."""
+    the build cache from here (`save_articles`). With why they were not, if so; if
+    they were, what search indexes of them stays there (`Parsed.search` is None)."""
     root, sources, lang, cache_path = job
     base = Path(root)
     out, rows = [], []
@@ -59,9 +65,12 @@ def _parse_chunk(job: Job) -> tuple[list[tuple[bytes, Parsed]], str]:
         # Hashed as parsed: a file edited since it was first hashed is cached under its new bytes.
         sha, parsed = hashlib.sha256(raw).digest(), parse_article(raw, source, lang)
         out.append((sha, parsed))
-        if cache_path and parsed.article is not None and not parsed.problems:
-            rows.append(article_row(source, _content_hash(sha, lang), parsed.article, parsed.warnings))
-    return out, save_articles(Path(cache_path), rows) if rows else ""
+        if cache_path and parsed.article is not None and not parsed.problems and parsed.search is not None:
+            rows.append(article_row(source, _content_hash(sha, lang), parsed.article, parsed.warnings, parsed.search))
+    note = save_articles(Path(cache_path), rows) if rows else ""
+    if rows and not note:
+        out = [(sha, dataclasses.replace(parsed, search=None)) for sha, parsed in out]
+    return out, note
 
 
 def parse_sources(
@@ -158,6 +167,7 @@ def load_site(
         hashes=hashes,
         gone=[s for s in known if s not in hashes],
         warnings=warnings,
+        search={p.article.source: p.search for p in parsed if p.article is not None and p.search is not None},
         parsed=len(todo),
         related_key=inputs.key,
         related_cached=basis is None,

@@ -20,7 +20,7 @@ from sitegen import dataset, fingerprint, publish
 from sitegen.search import offline, offline_patch, stage
 from sitegen.search.normalize import key
 from sitegen.build import SitegenError, build
-from sitegen.cache import BuildCache, article_from_row, article_texts, article_to_json
+from sitegen.cache import BuildCache, article_from_row, article_row, article_texts, article_to_json, save_articles
 from sitegen.config import load_config
 from sitegen.content.model import Article, RelatedTeaser
 from sitegen.theme import BUNDLED_THEMES
@@ -610,14 +610,54 @@ def test_after_an_edit_the_next_build_is_vouched_for(make_site) -> None:
 def test_a_cached_article_comes_back_equal_with_its_dates_wherever_they_are() -> None:
     when = dt.datetime(2021, 11, 8, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     original = Article(
-        id="x", source="content/articles/x.md", title="عنوان", body_html="<p>نص</p>", date=when, updated=None,
+        id="x", source="content/articles/x.md", title="عنوان", body_html="<p>نص 𝕏 \ud800</p>", date=when, updated=None,
         author_names=("أ",), related_teasers=(RelatedTeaser("ر", url="https://x.org/"),),
         provenance=(("imported", dt.date(2020, 1, 2)), ("from", ("a", {"at": when}))),
         extra=(("dates", (dt.date(2019, 5, 6), (when,))), ("plain", {"$note": "not a tag"})),
         refs=("content/articles/y.md",), ref_lines=(("content/articles/y.md", 7),), terms="نفط\nغاز",
-        search_text="نص 𝕏 \ud800", search_keys="نص", search_forms="و نص",  # a lone surrogate, and a letter past U+FFFF
-    )  # fmt: skip
+    )  # fmt: skip  (the body: a letter past U+FFFF, and a lone surrogate)
     assert article_from_row(article_to_json(original), article_texts(original)) == original
+
+
+def test_what_search_indexes_comes_back_from_the_cache_only_for_the_content_it_was_kept_for(tmp_path) -> None:
+    article = Article(id="x", source="content/articles/x.md", title="عنوان", body_html="<p>نص</p>")
+    search = ("نص 𝕏 \ud800", "نص", "و نص")  # a letter past U+FFFF, and a lone surrogate
+    path = tmp_path / "cache.sqlite3"
+    BuildCache(path, warn=print).db.close()  # made with its tables
+    assert save_articles(path, [article_row(article.source, "h1", article, [], search)]) == ""
+    cache = BuildCache(path, warn=print)
+    assert cache.search_texts({article.source: "h1"}) == {article.source: search}
+    assert cache.search_texts({article.source: "h2"}) == {}  # kept for other content: worked out again
+    assert cache.articles()[article.source].article == article
+
+
+def test_search_reads_what_it_indexes_from_the_cache_and_it_is_what_the_parse_made(make_site, monkeypatch) -> None:
+    import sitegen.load
+    import sitegen.parallel
+
+    seen = {}
+    load_site = sitegen.load.load_site
+
+    def loading(*args, **kwargs):
+        seen["loaded"] = load_site(*args, **kwargs)
+        return seen["loaded"]
+
+    def search_files(site: Site) -> dict[str, bytes]:
+        return {f: data for f, data in site.files().items() if f.startswith(("search-index/", "pagefind/"))}
+
+    monkeypatch.setattr(sitegen.load, "load_site", loading)
+    monkeypatch.setattr(sitegen.parallel, "PARALLEL_THRESHOLD", 2)  # parsed by workers, as a large site is
+    site = make_site(BASE_FILES)
+    site.build()
+    assert seen["loaded"].parsed == 7 and seen["loaded"].search == {}  # none of it came back to the build
+    made = search_files(site)
+    assert any("نص المقال 3" in data.decode("utf-8") for f, data in made.items() if f.startswith("search-index/d/"))
+    # Nothing of it in the cache (as when the cache could not keep the rows): worked out again, alike.
+    monkeypatch.setattr(BuildCache, "search_texts", lambda self, hashes: {})
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".sitegen-cache")
+    site.build()
+    assert search_files(site) == made
 
 
 def test_the_collector_is_kept_off_the_model_and_left_as_it_was(make_site, monkeypatch) -> None:

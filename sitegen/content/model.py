@@ -41,10 +41,7 @@ class Article:
     ref_lines: tuple[tuple[str, int], ...] = ()  # (source, line in this file) of each such link
     words: int = 0
     terms: str = ""  # what related articles compare: term counts, packed (terms.article_terms)
-    # What search indexes (search.prepare.Prepared): plain text, offline keys, clitic forms.
-    search_text: str = ""
-    search_keys: str = ""
-    search_forms: str = ""
+    # What search indexes of it is not here but in the build cache (search.prepare.SearchText).
 
     @property
     def extra_map(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..arabic import clean_text, slugify
 from ..errors import ContentError, Problem
-from ..search.prepare import prepare
+from ..search.prepare import SearchText, prepare
 from ..yamlio import key_lines
 from .frontmatter import split_front_matter
 from .markdown import render_markdown
@@ -26,6 +26,7 @@ class Parsed:
     article: Article | None
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Warning_, ...] = ()
+    search: SearchText | None = None  # what search indexes of the article, until the build cache holds it
 
 
 def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
@@ -119,11 +120,8 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
         ref_lines=tuple(ref_lines.items()),
         words=len(body.split()),
         terms=search.terms,
-        search_text=search.text,
-        search_keys=search.keys,
-        search_forms=search.forms,
     )
-    return Parsed(article, (), tuple(warnings))
+    return Parsed(article, (), tuple(warnings), SearchText(search.text, search.keys, search.forms))
 
 
 def _slug_from_source(source: str) -> str:

@@ -6,13 +6,14 @@ records, taken from the build's model rather than re-read from HTML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .. import urls
 from ..config import Config
 from ..link import Linked
 from ..render import Views
+from .prepare import search_text
 
 UNDATED_SORT = "0000-00-00"  # sorts after every real date, newest first
 
@@ -33,17 +34,21 @@ class Record:
     image: str = ""
 
 
-def records(linked: Linked, config: Config) -> Iterator[Record]:
-    """One record per article, in the library's order (newest first)."""
+def records(linked: Linked, config: Config, texts: Mapping[str, Sequence[str]]) -> Iterator[Record]:
+    """One record per article, in the library's order (newest first). `texts`: what
+    search indexes of the articles (prepare.SearchText), by source, as far as known;
+    the others' is worked out again."""
     views = Views(linked, config)
     library = linked.library
     for article in library.articles:
+        known = texts.get(article.source)
+        text, keys, forms = known if known is not None else search_text(article.title, article.summary, article.body_html)
         yield Record(
             url=urls.article(article.id),
             title=article.title,
-            text=article.search_text,
-            keys=article.search_keys,
-            forms=article.search_forms,
+            text=text,
+            keys=keys,
+            forms=forms,
             lang=article.lang,
             authors=tuple(library.authors[i].name for i in library.article_authors.get(article.id, ())),
             topics=tuple(library.topics[i].name for i in library.article_topics.get(article.id, ())),

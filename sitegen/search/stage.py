@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import urls
@@ -39,14 +39,16 @@ class SearchReport:
 
 
 def index_search(
-    linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], offline: Previous | None = None
+    linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], texts: Mapping[str, Sequence[str]],
+    offline: Previous | None = None,
 ) -> SearchReport:
     """`start_search` and wait for it."""
-    return start_search(linked, config, placement, site, articles, offline).finish()
+    return start_search(linked, config, placement, site, articles, texts, offline).finish()
 
 
 def start_search(
-    linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], offline: Previous | None = None
+    linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], texts: Mapping[str, Sequence[str]],
+    offline: Previous | None = None,
 ) -> PendingSearch:
     """Start staging pagefind/<shard>/ for the shards that changed; `finish` adds
     the offline index (search-index/) and pagefind/shards.json.
@@ -54,10 +56,11 @@ def start_search(
     `site` is the build's digest of config and templates, `articles` each
     article's digest as shown (fingerprint.article_digests), by id: together
     they tell which shards and which offline documents changed before any
-    record is indexed. `offline`: the last build's offline index, to patch.
+    record is indexed. `texts`: what search indexes of the articles, by source
+    (`records`). `offline`: the last build's offline index, to patch.
     """
     clock = time.perf_counter()
-    items = list(records(linked, config))
+    items = list(records(linked, config, texts))
     shards = plan_shards(items)
     language = config.language.split("-")[0]
     basis = index_basis(site, language)
