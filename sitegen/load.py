@@ -17,13 +17,13 @@ from .config import Config
 from .content.discover import Sources, discover
 from .content.model import Author, Library, Topic, Warning_
 from .content.parse import Parsed, parse_article
-from .search.prepare import SearchText
 from .content.profiles import read_author, read_topic
 from .errors import ContentError, Problem
 from .library import build_library
 from .link import Linked, check_refs, link
 from .related import LIMIT, Inputs, TermTables, read_inputs, relate_all
 from .related_update import Basis, update
+from .search.prepare import SearchText
 from .parallel import chunks, in_process, workers
 
 
