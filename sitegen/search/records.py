@@ -1,7 +1,8 @@
 """Search records: what each article contributes to the search indexes.
 
 Both indexes (Pagefind over http, ours from disk) are built from these
-records, taken from the build's model rather than re-read from HTML.
+records, taken from the build's model and, for each article's texts to index,
+the build cache (prepare.SearchText), rather than re-read from HTML.
 """
 
 from __future__ import annotations
