@@ -609,13 +609,14 @@ def test_after_an_edit_the_next_build_is_vouched_for(make_site) -> None:
 
 def test_a_cached_article_comes_back_equal_with_its_dates_wherever_they_are() -> None:
     when = dt.datetime(2021, 11, 8, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    # The body holds a letter past U+FFFF and a lone surrogate.
     original = Article(
         id="x", source="content/articles/x.md", title="عنوان", body_html="<p>نص 𝕏 \ud800</p>", date=when, updated=None,
         author_names=("أ",), related_teasers=(RelatedTeaser("ر", url="https://x.org/"),),
         provenance=(("imported", dt.date(2020, 1, 2)), ("from", ("a", {"at": when}))),
         extra=(("dates", (dt.date(2019, 5, 6), (when,))), ("plain", {"$note": "not a tag"})),
         refs=("content/articles/y.md",), ref_lines=(("content/articles/y.md", 7),), terms="نفط\nغاز",
-    )  # fmt: skip  (the body: a letter past U+FFFF, and a lone surrogate)
+    )  # fmt: skip
     assert article_from_row(article_to_json(original), article_texts(original)) == original
 
 
