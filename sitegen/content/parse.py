@@ -121,7 +121,7 @@ def parse_article(raw: bytes, source: str, default_lang: str) -> Parsed:
         words=len(body.split()),
         terms=search.terms,
     )
-    return Parsed(article, (), tuple(warnings), SearchText(search.text, search.keys, search.forms))
+    return Parsed(article, (), tuple(warnings), search.indexed)
 
 
 def _slug_from_source(source: str) -> str:

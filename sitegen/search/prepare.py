@@ -35,6 +35,11 @@ class Prepared:
     forms: str  # split clitic forms for Pagefind's hidden field, space-separated
     terms: str  # what related articles compare (terms.article_terms), from the same words
 
+    @property
+    def indexed(self) -> SearchText:
+        """What of it the search indexes take: all but the terms."""
+        return SearchText(self.text, self.keys, self.forms)
+
 
 class SearchText(NamedTuple):
     """What the search indexes take of an article (its Prepared but the terms).
@@ -53,8 +58,7 @@ class SearchText(NamedTuple):
 
 def search_text(title: str, summary: str, body_html: str) -> SearchText:
     """An article's SearchText worked out again, where no cache holds it."""
-    prepared = prepare(title, summary, body_html)
-    return SearchText(prepared.text, prepared.keys, prepared.forms)
+    return prepare(title, summary, body_html).indexed
 
 
 def plain_text(body_html: str) -> str:
