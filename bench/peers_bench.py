@@ -13,7 +13,8 @@ and peak memory of the process tree):
   `topics` taxonomies, pagination), then the Pagefind CLI over Hugo's output.
 Ratios of the medians are printed, since a loaded machine moves absolute
 times but mostly not their ratios; and, each round running sitegen then its
-peers, the full build's ratio round by round.
+peers, the full build's ratio round by round. A probe of the machine's speed
+(build_bench.machine_probe) is taken before and after each round.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_bench import Run, clean_build_state, describe, empty_trash, ensure_corpus, find_sitegen, run_build, set_aside  # noqa: E402
+from build_bench import Run, clean_build_state, describe, empty_trash, ensure_corpus, find_sitegen, machine_probe, run_build, set_aside  # noqa: E402
 
 HUGO_CONFIG = """\
 baseURL = "https://example.org/"
@@ -117,10 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     site = hugo_site(corpus, workdir)
     hugo_out = workdir / f"hugo-public-{args.articles}"
     full, noop, edited, hugo_runs, pagefind_runs = [], [], [], [], []
+    probes: list[float] = []
     # Each round runs sitegen then its peers, so that a slow spell of a shared machine
     # (minutes long, on the machines seen here) weighs on both sides of a ratio.
     for n in range(args.runs):
         clean_build_state(out, work)
+        probes.append(machine_probe())
         full.append(run_build(build, work))
         noop.append(run_build(build, work))
         edit_one(work, n)
@@ -128,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         set_aside(hugo_out, workdir)  # as sitegen's output is: a deletion slows the next build's file creation
         hugo_runs.append(run_build([hugo, "--quiet", "--destination", str(hugo_out)], site))
         pagefind_runs.append(run_build([sys.executable, "-m", "pagefind", "--site", str(hugo_out)], site))
+        probes.append(machine_probe())
+        print(
+            f"round {n + 1}: sitegen full {full[-1].wall:.2f} s ({full[-1].cpu:.1f} CPU-s), hugo {hugo_runs[-1].wall:.2f} s, "
+            f"pagefind {pagefind_runs[-1].wall:.2f} s; machine probe before and after {probes[-2]:.3f} / {probes[-1]:.3f} s",
+            flush=True,
+        )
     print(f"\n{args.articles} articles, {args.runs} runs each: median / min / max")
     print(f"{'':<28} {'wall s':>22} {'cpu s':>22} {'tree PSS MB':>18}")
     for name, runs in (
@@ -141,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = [f.wall / (h.wall + p.wall) for f, h, p in zip(full, hugo_runs, pagefind_runs)]
     print(f"  the same, round by round: {' '.join(f'{r:.2f}' for r in rounds)} (median {statistics.median(rounds):.2f})")
     print(f"sitegen no-op / hugo full: wall {median(noop) / median(hugo_runs):.2f}")
+    print(f"machine probe (a fixed Python loop; higher is a slower spell): {describe(probes, 3)} s")
     print(f"sitegen one edit / hugo full: wall {median(edited) / median(hugo_runs):.2f}")
     empty_trash(workdir)
     return 0

@@ -1,7 +1,7 @@
 """The search stage: the Pagefind index for the web, our own index for file://.
 
-The build calls `start_search` before it renders and `PendingSearch.finish`
-after; `index_search` does both at once.
+The build calls `start_search` before it renders when the render is small (an
+edit), else once the pages are placed, and `PendingSearch.finish` after that.
 """
 
 from __future__ import annotations
@@ -36,14 +36,6 @@ class SearchReport:
     offline: OfflineDocs | None = None  # the offline index's documents, for the build cache
     # "pagefind": from its start to its end; "offline": the offline index, made after rendering
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def index_search(
-    linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], texts: Mapping[str, Sequence[str]],
-    offline: Previous | None = None,
-) -> SearchReport:
-    """`start_search` and wait for it."""
-    return start_search(linked, config, placement, site, articles, texts, offline).finish()
 
 
 def start_search(
@@ -128,4 +120,4 @@ class PendingSearch:
         self.indexing.cancel()
 
 
-__all__ = ["index_search", "start_search", "PendingSearch", "SearchReport", "FOLDER", "PAGEFIND", "MANIFEST"]
+__all__ = ["start_search", "PendingSearch", "SearchReport", "FOLDER", "PAGEFIND", "MANIFEST"]
