@@ -47,7 +47,7 @@ def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple
             yield target, href
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)  # ~10 MB at most; what pages repeat most (menu, bylines, topics) stays
 def _made_target(root: str, href: str) -> str | None:
     """The file a link made by urls.relative needs (the common case: no URL parsing);
     "" for one that is no internal link wherever it is (another site, a `data:` URL,

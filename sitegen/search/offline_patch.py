@@ -101,7 +101,8 @@ def patch_index(docs: Sequence[Record], keys: Sequence[str], previous: Previous)
         else:
             shards.discard(name)
     files.append(docs_file(docs, sorted(shards)))
-    kept = [doc_path(file * DOCS_PER_FILE) for file in range(doc_files(len(docs))) if file not in remade]
+    redone = set(remade)  # a set: a patch of many documents remakes many of a large archive's files
+    kept = [doc_path(file * DOCS_PER_FILE) for file in range(doc_files(len(docs))) if file not in redone]
     kept += [shard_path(name) for name in sorted(previous.shards - moves.keys())]
     return OfflineIndex(files, kept, OfflineDocs(len(docs), {n: (keys[n], pack_weights(made[n])) for n in changed}))
 
