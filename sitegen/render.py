@@ -27,7 +27,7 @@ from .content.model import Article, Author, Topic
 from .errors import Problem, ThemeError, located
 from .link import Linked
 from .collation import ALPHABET, LETTER_LABELS, initial, sort_key
-from .hubs import by_year
+from .hubs import Hub, by_year
 from .metadata import json_ld
 from .provenance import provenance
 from .publish import feed_path
@@ -393,10 +393,12 @@ class Renderer:
     def _render_hub(self, page: Page, kind: str, profiles: dict, url_for: Callable[..., str]) -> Output:
         """An author's or a topic's page: the template names its profile `author` or `topic`."""
         ident, number, count, total, hub = page.key
+        groups = by_year(self.linked.library, page.shows)
+        per_page = getattr(self.config.per_page, kind)
         return self.render(
             f"{kind}.html", page.path, modified=self._newest(page.shows), feed=self._feed(url_for(ident)),
-            pager=Pager(page.shows, number, count), total=total, page_url=partial(url_for, ident), hub=hub,
-            groups=by_year(self.linked.library, page.shows), **{kind: profiles[ident]},
+            pager=Pager(page.shows, number, count), total=total, page_url=partial(url_for, ident), hub=hub, groups=groups,
+            year_pages=_year_pages(hub, per_page, {year for year, _ in groups}, partial(url_for, ident)), **{kind: profiles[ident]},
         )  # fmt: skip
 
     def _render_archive(self, page: Page) -> Output:
@@ -431,6 +433,18 @@ class Renderer:
             lang=self.config.language, dir=self.config.dir, canonical="", feed="", asset=partial(urls.asset, base),
         )  # fmt: skip
         return Output(page.path, html.encode("utf-8"))
+
+
+def _year_pages(hub: Hub, per_page: int, here: set[int | None], page_url: Callable[[int], str]) -> dict[int, str]:
+    """The page on which each year of a hub's list begins, for the years this page
+    does not show: its list of years active links each year to its articles, which
+    for most years are on another page. The list is newest first, undated last."""
+    pages, before = {}, 0
+    for year, count in hub.years:
+        if year not in here:
+            pages[year] = page_url(before // per_page + 1)
+        before += count
+    return pages
 
 
 def _counts(items: dict, groups: dict[str, tuple[str, ...]]) -> tuple[tuple[str, int], ...]:

@@ -43,7 +43,7 @@ def png(width: int = 4, height: int = 3) -> bytes:
 
 # Authors with a profile (hazem, rasha) and without (Jane Doe), a topic with a profile
 # (iraq) and without (لبنان), an English and an undated article, links between articles,
-# and per_page 2 so hazem, iraq and 2021/11 get page/2/.
+# and per_page 2 so hazem, rasha, iraq and 2021/11 get page/2/.
 FILES: dict[str, str | bytes] = {
     "static/img/logo.png": png(),
     "content/authors/hazem.yml": "name: حازم الأمين\nbio: صحافي لبناني.\nlinks: {تويتر: 'https://twitter.com/example'}\n",
@@ -71,6 +71,8 @@ FILES: dict[str, str | bytes] = {
         date="2021-11-08", lang="en", authors=["Jane Doe"], topics=["iraq"],
     ),
     "content/articles/undated.md": article("مقال بلا تاريخ", "نص قديم لا نعرف تاريخه.", authors=["hazem"], topics=["iraq"]),
+    # rasha's fourth: her 2019 is on her page/2/ alone, so page 1 links its year there.
+    "content/articles/2019/port.md": article("المرفأ قبل الانفجار", "مخزن نيترات في قلب المدينة.", date="2019-03-02", authors=["rasha"], topics=["لبنان"]),
 }
 
 
@@ -221,7 +223,7 @@ def test_opened_from_disk_every_page_is_reached_by_clicking(browser, public: Pat
             assert point is not None, f"{parent}: nothing visible to click for {target}"
             with seen.page.expect_navigation(wait_until="load"):
                 seen.page.mouse.click(point["x"], point["y"])
-            landed = seen.page.url.split("?")[0]
+            landed = urldefrag(seen.page.url).url.split("?")[0]  # a link may lead to a place in the page
             file = on_disk(landed, public)
             # A folder would open Chromium's directory listing instead of the page.
             assert file.suffix == ".html" and file.is_file(), f"clicking {target} on {parent} opened {landed}"
@@ -247,3 +249,15 @@ def test_search_page_from_disk_runs_without_console_errors(browser, public: Path
         assert any("/articles/militias/" in h for h in hits), f"the index did not load: {hits}"
         assert seen.console_errors == [] and seen.page_errors == []
         assert seen.failed == [] and seen.foreign == []
+
+
+def test_a_year_active_on_another_page_opens_that_page_at_the_year(browser, public: Path) -> None:
+    with serve(public, BASE) as server, tab(browser, (server.origin + "/",)) as seen:
+        seen.page.goto(server.url("authors/rasha/"), wait_until="load")
+        assert seen.page.locator("#year-2019-heading").count() == 0  # her 2019 is not on page 1
+        with seen.page.expect_navigation(wait_until="load"):
+            seen.page.locator(".year-counts a", has_text="2019").click()
+        assert unquote(seen.page.url) == server.origin + BASE + "authors/rasha/page/2/#year-2019"
+        heading = seen.page.locator("#year-2019-heading")
+        assert heading.is_visible() and heading.text_content().strip() == "2019"
+        assert seen.console_errors == [] and seen.failed == [] and seen.foreign == []

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import article
+from conftest import SITE_YML, article
 
 from sitegen.build import load
 from sitegen.collation import initial, sort_key
@@ -148,3 +148,31 @@ def test_incremental_build_renames_a_topic_on_its_authors_hub(make_site) -> None
     site.build()
     hub = site.page("authors/kadhimi/")
     assert "<bdi>تنظيم داعش</bdi>" in hub and "<bdi>داعش</bdi>" not in hub
+
+
+def test_each_year_active_links_to_the_page_where_its_articles_begin(make_site) -> None:
+    """The hub lists every year; most are on another page of its pagination than the one shown."""
+    dates = ["2023-03-01", "2023-01-01", "2022-06-01", "2022-02-01", "2021-05-01", "2019-01-01"]
+    files = {f"content/articles/{n}.md": article(f"مقال {n}", date=d, authors=["kadhimi"], topics=["العراق"]) for n, d in enumerate(dates)}
+    site = make_site(files, site_yml=SITE_YML + "per_page: {author: 2, topic: 3}\n")
+    site.build()
+
+    def year_links(path: str) -> list[tuple[str, str]]:
+        years = site.page(path).split('<ul class="year-counts">', 1)[1].split("</ul>", 1)[0]
+        return re.findall(r'<a href="([^"]*)">([^<]*)</a>', years)
+
+    # Two articles a page: 2023 on page 1, 2022 on page 2, 2021 and 2019 on page 3.
+    assert year_links("authors/kadhimi/") == [
+        ("#year-2023", "2023"), ("../../authors/kadhimi/page/2/#year-2022", "2022"),
+        ("../../authors/kadhimi/page/3/#year-2021", "2021"), ("../../authors/kadhimi/page/3/#year-2019", "2019"),
+    ]  # fmt: skip
+    assert year_links("authors/kadhimi/page/3/") == [
+        ("../../../../authors/kadhimi/#year-2023", "2023"), ("../../../../authors/kadhimi/page/2/#year-2022", "2022"),
+        ("#year-2021", "2021"), ("#year-2019", "2019"),
+    ]  # fmt: skip
+    # Three a page: 2022 begins on page 1 and goes on to page 2, where it is linked on the page itself.
+    assert [href for href, _ in year_links("topics/العراق/page/2/")] == [
+        "../../../../topics/العراق/#year-2023", "#year-2022", "#year-2021", "#year-2019",
+    ]  # fmt: skip
+    for path, href in [("authors/kadhimi/page/3/", "#year-2021"), ("authors/kadhimi/page/2/", "#year-2022"), ("topics/العراق/", "#year-2022")]:
+        assert f'id="{href[1:]}"' in site.page(path)  # every link lands on its year's heading
