@@ -83,8 +83,11 @@ def template_problem(exc: jinja2.TemplateError, page: str, root: Path) -> Proble
     )
 
 
-# Private-use characters that no article text carries: a stand-in for "../" runs.
+# Private-use characters that no article text carries: a stand-in for "../" runs,
+# and for the heading level of a list entry (`Renderer.entry`).
 ROOT_MARK = "\ue000root\ue000"
+HEADING_MARK = "\ue000heading\ue000"
+HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 
 _REF_RE = re.compile(f'href="{REF_SCHEME}:([^"#]*)(#[^"]*)?"')
 
@@ -202,9 +205,9 @@ class Renderer:
         self.linked = linked
         self.views = Views(linked, config)
         self.env = make_environment(config, compiled)
-        # An entry's markup is rendered once per article with a marker where the way
-        # back to the site root goes; each page then puts in its own root.
-        self._entries: dict[tuple[str, str], str] = {}
+        # An entry's markup is rendered once per article with markers where the way
+        # back to the site root and the heading level go; each page then puts in its own.
+        self._entries: dict[str, str] = {}
         # Partials that show nothing of their page (the site's header and footer),
         # by template and way back to the root; see `shared`.
         self._shared: dict[tuple[str, str], Markup] = {}
@@ -213,14 +216,16 @@ class Renderer:
         self.record_texts: dict[str, str] = {}
 
     def entry(self, root: str, ident: str, heading: str = "h3") -> Markup:
-        key = (ident, heading)
-        html = self._entries.get(key)
+        """An article's list entry, its title under `heading` (h1 to h6): rendered once
+        per article whatever the level, as lists of every level show the same articles."""
+        if heading not in HEADINGS:
+            raise ValueError(f"an entry's heading is h1 to h6, not {heading!r}")
+        html = self._entries.get(ident)
         if html is None:
-            html = self.env.get_template("_entry.html").render(
-                v=self.views, link=partial(urls.from_root, ROOT_MARK), article=self.linked.library.by_id[ident], heading=heading
+            html = self._entries[ident] = self.env.get_template("_entry.html").render(
+                v=self.views, link=partial(urls.from_root, ROOT_MARK), article=self.linked.library.by_id[ident], heading=HEADING_MARK
             )
-            self._entries[key] = html
-        return Markup(html.replace(ROOT_MARK, root))
+        return Markup(html.replace(ROOT_MARK, root).replace(HEADING_MARK, heading))
 
     def shared(self, root: str, link: Callable[[str], str], template: str) -> Markup:
         """A partial that is the same on every page of a depth, rendered once per root.

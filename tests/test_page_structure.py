@@ -1,6 +1,6 @@
-"""Links to a place in a page (#id) land on an element of that page: the build's
-link check sees only the file a link needs, so the default theme's own in-page
-links are checked here, over a site with pages of every kind."""
+"""The default theme's pages, each kind of them, as a reader's tools walk them: links to
+a place in a page (#id) land on an element of that page (the build's link check sees
+only the file a link needs), and headings go down one level at a time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from conftest import SITE_YML, article
+from conftest import SITE_YML, Site, article
 
 
 def _ids(page: Path, found: dict[Path, set[str]]) -> set[str]:
@@ -17,7 +17,9 @@ def _ids(page: Path, found: dict[Path, set[str]]) -> set[str]:
     return found[page]
 
 
-def test_every_link_to_a_place_in_a_page_finds_it(make_site) -> None:
+def every_kind_of_page(make_site) -> Site:
+    """Dated and undated articles over years, two authors and topics, a footnote and a
+    section heading, and two entries a page, so that every list has page/2/."""
     dates = ["2024-02-01", "2024-01-01", "2023-05-01", "2021-03-01", "2021-02-01", "2019-07-01", None]
     files = {
         f"content/articles/a{n}.md": article(f"مقال {n}", date=d, authors=["كاتب", "كاتبة"] if n % 2 else ["كاتب"], topics=["العراق", "لبنان"][: 1 + n % 2])
@@ -27,6 +29,11 @@ def test_every_link_to_a_place_in_a_page_finds_it(make_site) -> None:
     files["content/articles/notes.md"] = article("حواشٍ", "نص فيه حاشية.[^1]\n\n[^1]: الحاشية.\n\n## قسم أول\n\nنص.", date="2022-01-01", authors=["كاتب"])
     site = make_site(files, site_yml=SITE_YML + "per_page: {home: 2, author: 2, topic: 2, archive: 2}\n")
     site.build()
+    return site
+
+
+def test_every_link_to_a_place_in_a_page_finds_it(make_site) -> None:
+    site = every_kind_of_page(make_site)
     found: dict[Path, set[str]] = {}
     checked = 0
     for page in sorted(site.out.rglob("*.html")):
@@ -40,3 +47,19 @@ def test_every_link_to_a_place_in_a_page_finds_it(make_site) -> None:
             assert unquote(fragment) in _ids(target, found), f"{page.relative_to(site.out)}: {href} finds no id={fragment!r} there"
             checked += 1
     assert checked > 30  # the skip links, years active, footnotes and the index pages' jump bars at least
+
+
+def test_headings_go_down_one_level_at_a_time(make_site) -> None:
+    """One h1 a page, and no level skipped below it: screen readers list a page by its headings."""
+    site = every_kind_of_page(make_site)
+    kinds = set()
+    for page in sorted(site.out.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue  # a redirect: no page of its own
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
+        where = page.relative_to(site.out).as_posix()
+        assert levels[:1] == [1] and levels.count(1) == 1, f"{where}: {levels}"
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"{where} skips a level: {levels}"
+        kinds.add(where.split("/")[0])
+    assert {"articles", "authors", "topics", "archive", "index.html", "search", "404.html"} <= kinds
