@@ -63,3 +63,17 @@ def test_headings_go_down_one_level_at_a_time(make_site) -> None:
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"{where} skips a level: {levels}"
         kinds.add(where.split("/")[0])
     assert {"articles", "authors", "topics", "archive", "index.html", "search", "404.html"} <= kinds
+
+
+def test_every_page_has_a_title_of_its_own(make_site) -> None:
+    """Tabs, history and search results tell pages apart by their titles: a list's
+    pages say which page they are, and an index sorted two ways says which way."""
+    site = every_kind_of_page(make_site)
+    titles: dict[str, list[str]] = {}
+    for page in sorted(site.out.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' not in html:
+            titles.setdefault(re.search(r"<title>([^<]*)</title>", html).group(1), []).append(page.relative_to(site.out).as_posix())
+    assert {title: pages for title, pages in titles.items() if len(pages) > 1} == {}
+    assert titles["كاتب · صفحة 2 · أرشيف الاختبار"] == ["authors/كاتب/page/2/index.html"]
+    assert titles["الكتّاب · حسب عدد المقالات · أرشيف الاختبار"] == ["authors/by-count.html"]
