@@ -52,7 +52,7 @@ def _made_target(root: str, href: str) -> str | None:
     """The file a link made by urls.relative needs (the common case: no URL parsing);
     "" for one that is no internal link wherever it is (another site, a `data:` URL,
     a fragment); None for any other, which the page's own path decides. Remembered:
-    a site's pages repeat their links (menu, bylines, topics, lists, citations),
+    a site's pages repeat their links (menu, bylines, topics, lists, permalinks),
     and `root` is the same on every page of a depth."""
     if href.startswith(root) and "../" not in href[len(root) :] and "#" not in href and "%" not in href:
         rest = href[len(root) :]
