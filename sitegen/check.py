@@ -1,9 +1,10 @@
 """`sitegen check`: read the built site as a server and a disk would, and list what breaks.
 
 Checked: every internal link and asset (served under the base path, and opened
-from disk, where a root-relative link points at the file system's root), each
-page's lang, dir, <title> and canonical link, duplicate ids, and that feeds
-and sitemaps are well-formed XML whose URLs land on built files.
+from disk, where a root-relative link points at the file system's root), and
+the element a link to a place in a page (#id) names; each page's lang, dir,
+<title> and canonical link, duplicate ids, and that feeds and sitemaps are
+well-formed XML whose URLs land on built files.
 """
 
 from __future__ import annotations
@@ -85,9 +86,10 @@ def check_site(out: Path, config: Config) -> list[Problem]:
     problems: list[Problem] = []
     if not out.is_dir():
         return [Problem(str(out), "no built site here", "run `sitegen build` first")]
-    for file in sorted(out.rglob("*.html")):
+    # Every page read first: a link to a place in another page needs that page's ids.
+    pages = {file: read_page(file.read_text(encoding="utf-8")) for file in sorted(out.rglob("*.html"))}
+    for file, facts in pages.items():
         page = file.relative_to(out).as_posix()
-        facts = read_page(file.read_text(encoding="utf-8"))
         for what, ok in (("lang", facts.lang), ("dir", facts.dir), ("<title>", facts.title)):
             if not ok:
                 problems.append(Problem(page, f"page has no {what}", "render it through the theme's base.html"))
@@ -97,13 +99,17 @@ def check_site(out: Path, config: Config) -> list[Problem]:
             if count > 1:
                 problems.append(Problem(page, f"id `{ident}` is used {count} times", "make element ids unique"))
         for href in dict.fromkeys(facts.links):
-            target, disk_problem = _target(out, page, href, config.base_path)
+            target, disk_problem = (file, "") if href.startswith("#") else _target(out, page, href, config.base_path)
             if target is None:
                 continue
             if not target.is_file():
                 problems.append(Problem(page, f"broken link or missing asset: {href}", "fix the link, or build the page it names"))
-            elif disk_problem and page != "404.html":  # the server answers 404 at any depth
+                continue
+            if disk_problem and page != "404.html":  # the server answers 404 at any depth
                 problems.append(Problem(page, f"link {href} {disk_problem}", "write links relative to the page"))
+            fragment = unquote(urlsplit(href).fragment)
+            if fragment and target in pages and fragment not in pages[target].ids:
+                problems.append(Problem(page, f"link {href} names no element of its page (no id `{fragment}`)", "link to an id that page has, or to the page alone"))
     problems.extend(_check_xml(out, config))
     return problems
 

@@ -180,10 +180,10 @@ def test_check_passes_on_a_good_site_and_finds_breakage(make_site) -> None:
         encoding="utf-8",
     )
     (site.out / "feed.xml").write_text("<feed>", encoding="utf-8")
-    (site.out / "index.html").write_text(
-        (site.out / "index.html").read_text(encoding="utf-8").replace('href="archive/"', 'href="/daraj-archive/archive/"', 1),
-        encoding="utf-8",
-    )
+    home = (site.out / "index.html").read_text(encoding="utf-8").replace('href="archive/"', 'href="/daraj-archive/archive/"', 1)
+    # A place in this page and one in another that are not there; the skip link's #main still is.
+    home = home.replace("</main>", '<a href="#nowhere">x</a><a href="archive/#gone">y</a><a href="archive/#main">z</a></main>')
+    (site.out / "index.html").write_text(home, encoding="utf-8")
     messages = [f"{p.where}: {p.message}" for p in check_site(site.out, config)]
     text = "\n".join(messages)
     assert "broken link or missing asset: ../../static/css/site.css" in text
@@ -192,6 +192,10 @@ def test_check_passes_on_a_good_site_and_finds_breakage(make_site) -> None:
     assert "id `dup` is used 2 times" in text
     assert "feed.xml:1: invalid XML" in text
     assert "index.html: link /daraj-archive/archive/ is root-relative" in text
+    assert "index.html: link #nowhere names no element of its page (no id `nowhere`)" in text
+    assert "index.html: link archive/#gone names no element of its page (no id `gone`)" in text
+    assert "archive/#main" not in text  # (articles/b lost its id="main" above, so its skip link is reported)
+    assert "articles/b/index.html: link #main names no element" in text
 
 
 def test_check_cli_exit_status(make_site, monkeypatch, capsys) -> None:
