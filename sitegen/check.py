@@ -3,8 +3,8 @@
 Checked: every internal link and asset (served under the base path, and opened
 from disk, where a root-relative link points at the file system's root), and
 the element a link to a place in a page (#id) names; each page's lang, dir,
-<title> and canonical link, duplicate ids, and that feeds and sitemaps are
-well-formed XML whose URLs land on built files.
+<title> and canonical link, duplicate ids, images without alt text, and that
+feeds and sitemaps are well-formed XML whose URLs land on built files.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class PageFacts:
     canonical: bool = False
     ids: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    unlabelled: list[str] = field(default_factory=list)  # the src of each image without alt text
 
 
 class _Reader(HTMLParser):
@@ -48,6 +49,8 @@ class _Reader(HTMLParser):
             self.facts.canonical = True
         if values.get("id"):
             self.facts.ids.append(values["id"])
+        if tag == "img" and "alt" not in values:
+            self.facts.unlabelled.append(values.get("src", ""))
         for name, value in values.items():
             if (tag, name) in _LINK_ATTRS and value:
                 self.facts.links.append(value)
@@ -98,6 +101,8 @@ def check_site(out: Path, config: Config) -> list[Problem]:
         for ident, count in Counter(facts.ids).items():
             if count > 1:
                 problems.append(Problem(page, f"id `{ident}` is used {count} times", "make element ids unique"))
+        for src in dict.fromkeys(facts.unlabelled):
+            problems.append(Problem(page, f"image {src} has no alt text", 'say what it shows in alt="…" (alt="" if it is only decoration)'))
         for href in dict.fromkeys(facts.links):
             target, disk_problem = (file, "") if href.startswith("#") else _target(out, page, href, config.base_path)
             if target is None:

@@ -183,6 +183,7 @@ def test_check_passes_on_a_good_site_and_finds_breakage(make_site) -> None:
     home = (site.out / "index.html").read_text(encoding="utf-8").replace('href="archive/"', 'href="/daraj-archive/archive/"', 1)
     # A place in this page and one in another that are not there; the skip link's #main still is.
     home = home.replace("</main>", '<a href="#nowhere">x</a><a href="archive/#gone">y</a><a href="archive/#main">z</a></main>')
+    home = home.replace("</main>", '<img src="static/img/map.png"><img src="static/img/rule.png" alt=""></main>')  # only the first lacks alt
     (site.out / "index.html").write_text(home, encoding="utf-8")
     messages = [f"{p.where}: {p.message}" for p in check_site(site.out, config)]
     text = "\n".join(messages)
@@ -196,6 +197,7 @@ def test_check_passes_on_a_good_site_and_finds_breakage(make_site) -> None:
     assert "index.html: link archive/#gone names no element of its page (no id `gone`)" in text
     assert "archive/#main" not in text  # (articles/b lost its id="main" above, so its skip link is reported)
     assert "articles/b/index.html: link #main names no element" in text
+    assert "index.html: image static/img/map.png has no alt text" in text and "rule.png has no alt" not in text
 
 
 def test_check_cli_exit_status(make_site, monkeypatch, capsys) -> None:
