@@ -89,10 +89,14 @@ def check_site(out: Path, config: Config) -> list[Problem]:
     problems: list[Problem] = []
     if not out.is_dir():
         return [Problem(str(out), "no built site here", "run `sitegen build` first")]
-    # Every page read first: a link to a place in another page needs that page's ids.
-    pages = {file: read_page(file.read_text(encoding="utf-8")) for file in sorted(out.rglob("*.html"))}
-    for file, facts in pages.items():
+    # Each page's ids are kept for the links to a place in it, checked once every page is
+    # read; the rest of a page is checked as it is read, and not kept.
+    ids: dict[Path, set[str]] = {}
+    places: list[tuple[str, str, Path, str]] = []  # (page, href, the page it names, id)
+    for file in sorted(out.rglob("*.html")):
         page = file.relative_to(out).as_posix()
+        facts = read_page(file.read_text(encoding="utf-8"))
+        ids[file] = set(facts.ids)
         for what, ok in (("lang", facts.lang), ("dir", facts.dir), ("<title>", facts.title)):
             if not ok:
                 problems.append(Problem(page, f"page has no {what}", "render it through the theme's base.html"))
@@ -113,8 +117,11 @@ def check_site(out: Path, config: Config) -> list[Problem]:
             if disk_problem and page != "404.html":  # the server answers 404 at any depth
                 problems.append(Problem(page, f"link {href} {disk_problem}", "write links relative to the page"))
             fragment = unquote(urlsplit(href).fragment)
-            if fragment and target in pages and fragment not in pages[target].ids:
-                problems.append(Problem(page, f"link {href} names no element of its page (no id `{fragment}`)", "link to an id that page has, or to the page alone"))
+            if fragment:
+                places.append((page, href, target, fragment))
+    for page, href, target, fragment in places:
+        if target in ids and fragment not in ids[target]:
+            problems.append(Problem(page, f"link {href} names no element of its page (no id `{fragment}`)", "link to an id that page has, or to the page alone"))
     problems.extend(_check_xml(out, config))
     return problems
 
