@@ -49,14 +49,16 @@ def internal_links(path: str, html: str, base_path: str = "/") -> Iterator[tuple
 
 @functools.lru_cache(maxsize=1 << 14)  # ~10 MB at most; what pages repeat most (menu, bylines, topics) stays
 def _made_target(root: str, href: str) -> str | None:
-    """The file a link made by urls.relative needs (the common case: no URL parsing);
-    "" for one that is no internal link wherever it is (another site, a `data:` URL,
-    a fragment); None for any other, which the page's own path decides. Remembered:
+    """The file a link made by urls.relative needs (the common case: no URL parsing),
+    to a place in that page too (a years-active link's `…/page/3/#year-2018`); ""
+    for one that is no internal link wherever it is (another site, a `data:` URL, a
+    fragment); None for any other, which the page's own path decides. Remembered:
     a site's pages repeat their links (menu, bylines, topics, lists, permalinks),
     and `root` is the same on every page of a depth."""
-    if href.startswith(root) and "../" not in href[len(root) :] and "#" not in href and "%" not in href:
-        rest = href[len(root) :]
-        if rest and not rest.startswith(("/", "#", "?", ".")) and ":" not in rest.split("/", 1)[0]:
+    path = href.partition("#")[0]  # the file is the same whatever place in it is linked
+    if path.startswith(root) and "../" not in path[len(root) :] and "%" not in path:
+        rest = path[len(root) :]
+        if rest and not rest.startswith(("/", "?", ".")) and ":" not in rest.split("/", 1)[0]:
             return urls.output_file(rest) if rest.endswith("/") else rest
     parts = urlsplit(href)
     return "" if parts.scheme or parts.netloc or not parts.path else None
