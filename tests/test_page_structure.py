@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
+
 from conftest import SITE_YML, Site, article
 
 
@@ -17,9 +19,11 @@ def _ids(page: Path, found: dict[Path, set[str]]) -> set[str]:
     return found[page]
 
 
-def every_kind_of_page(make_site) -> Site:
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """Dated and undated articles over years, two authors and topics, a footnote and a
-    section heading, and two entries a page, so that every list has page/2/."""
+    section heading, and two entries a page, so that every list has page/2/. Built
+    once for the module's tests, which only read it."""
     dates = ["2024-02-01", "2024-01-01", "2023-05-01", "2021-03-01", "2021-02-01", "2019-07-01", None]
     files = {
         f"content/articles/a{n}.md": article(f"مقال {n}", date=d, authors=["كاتب", "كاتبة"] if n % 2 else ["كاتب"], topics=["العراق", "لبنان"][: 1 + n % 2])
@@ -27,13 +31,13 @@ def every_kind_of_page(make_site) -> Site:
     }
     files = {path: text.replace("date: null\n", "") for path, text in files.items()}
     files["content/articles/notes.md"] = article("حواشٍ", "نص فيه حاشية.[^1]\n\n[^1]: الحاشية.\n\n## قسم أول\n\nنص.", date="2022-01-01", authors=["كاتب"])
-    site = make_site(files, site_yml=SITE_YML + "per_page: {home: 2, author: 2, topic: 2, archive: 2}\n")
-    site.build()
-    return site
+    files["site.yml"] = SITE_YML + "per_page: {home: 2, author: 2, topic: 2, archive: 2}\n"
+    built = Site(tmp_path_factory.mktemp("every-kind")).write(files)
+    built.build()
+    return built
 
 
-def test_every_link_to_a_place_in_a_page_finds_it(make_site) -> None:
-    site = every_kind_of_page(make_site)
+def test_every_link_to_a_place_in_a_page_finds_it(site: Site) -> None:
     found: dict[Path, set[str]] = {}
     checked = 0
     for page in sorted(site.out.rglob("*.html")):
@@ -49,9 +53,8 @@ def test_every_link_to_a_place_in_a_page_finds_it(make_site) -> None:
     assert checked > 30  # the skip links, years active, footnotes and the index pages' jump bars at least
 
 
-def test_headings_go_down_one_level_at_a_time(make_site) -> None:
+def test_headings_go_down_one_level_at_a_time(site: Site) -> None:
     """One h1 a page, and no level skipped below it: screen readers list a page by its headings."""
-    site = every_kind_of_page(make_site)
     kinds = set()
     for page in sorted(site.out.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
@@ -65,10 +68,9 @@ def test_headings_go_down_one_level_at_a_time(make_site) -> None:
     assert {"articles", "authors", "topics", "archive", "index.html", "search", "404.html"} <= kinds
 
 
-def test_every_page_has_a_title_of_its_own(make_site) -> None:
+def test_every_page_has_a_title_of_its_own(site: Site) -> None:
     """Tabs, history and search results tell pages apart by their titles: a list's
     pages say which page they are, and an index sorted two ways says which way."""
-    site = every_kind_of_page(make_site)
     titles: dict[str, list[str]] = {}
     for page in sorted(site.out.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
