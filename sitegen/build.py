@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import shutil
+import sqlite3
 import stat
 import sys
 import time
@@ -21,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, CachedPage, KnownPage, digest
+from .cache import BuildCache, CachedPage, KnownPage, digest, is_damaged, set_aside
 from .config import Config
 from .content.discover import Sources, discover
 from .content.model import Warning_
@@ -83,7 +84,22 @@ def build(
     out = out.resolve()
     recover(out)
     clean_stale(out)
-    cache = BuildCache((cache_dir or default_cache_dir(config)) / "cache.sqlite3", warn=log)
+    path = (cache_dir or default_cache_dir(config)) / "cache.sqlite3"
+    try:
+        return _build_with(BuildCache(path, warn=log), config, out, include_drafts, log, start)
+    except sqlite3.DatabaseError as exc:
+        # Damage that opening the cache did not see (its commits do not wait for the
+        # disk, so an OS crash may leave some): a failed build has left public/ as it
+        # was, and one that failed after its commit left it whole, so build again
+        # without the cache, as for a cache found damaged on opening.
+        if not is_damaged(exc):
+            raise
+        log(f"warning: ignoring the build cache {path} ({exc}); a full build follows")
+        set_aside(path)
+        return _build_with(BuildCache(path, warn=log), config, out, include_drafts, log, start)
+
+
+def _build_with(cache: BuildCache, config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], start: float) -> Report:
     try:
         clock = time.perf_counter()
         read: dict[str, bytes] = {}

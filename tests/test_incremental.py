@@ -429,6 +429,32 @@ def test_damaged_or_foreign_cache_is_ignored_with_a_warning(make_site, tmp_path)
         assert comparable(site.files()) == clean_build_of(site, tmp_path / f"twin{damage is None}")
 
 
+def test_cache_damaged_inside_is_set_aside_and_the_build_starts_over(make_site, tmp_path) -> None:
+    """Damage that opening the cache does not see (its commits do not wait for the
+    disk, so an OS crash may leave some) is found when a table is read."""
+    import sqlite3
+
+    site = make_site(BASE_FILES)
+    site.build()
+    cache = site.root / ".sitegen-cache/cache.sqlite3"
+    db = sqlite3.connect(cache)
+    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'pages'").fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    db.close()
+    data = bytearray(cache.read_bytes())
+    data[(root - 1) * size : root * size] = b"\xff" * size  # the pages table's first page
+    cache.write_bytes(bytes(data))
+    source = site.root / "content/articles/a2.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("مقال رقم 2", "مقال معدل"), encoding="utf-8")
+    messages: list[str] = []
+    report = build(load_config(site.root / "site.yml"), site.out, log=messages.append)
+    assert any("ignoring the build cache" in m and "malformed" in m for m in messages), messages
+    assert cache.with_name(cache.name + ".bad").is_file()  # kept for a look, not deleted
+    assert report.rendered == report.pages  # nothing of the damaged cache was trusted
+    assert comparable(site.files()) == clean_build_of(site, tmp_path / "twin")
+    assert site.build().skipped  # and the new cache serves the next build
+
+
 def test_cache_lives_outside_public_and_can_be_deleted(make_site, tmp_path) -> None:
     site = make_site(BASE_FILES)
     site.build()
