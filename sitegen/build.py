@@ -295,12 +295,19 @@ def _make(
         log(f"render: {report.pages} pages ({report.rendered} rendered, {len(reuse)} unchanged)")
         report.timings["render"] = time.perf_counter() - clock
 
+        # Started now, not after the feeds and sitemaps: its workers then have both
+        # cores while this process makes them, where one core idled (~0.5 s at 10,000 articles).
+        clock = time.perf_counter()
+        if searching is None and not search_same:
+            searching = begin_search()
+        started += time.perf_counter() - clock
+
         statics, written = place_tree(placement, static_dirs(config), "static")
         report.static, report.written = len(statics), report.written + written
         files = set(reuse) | set(records) | set(statics)
 
-        # Feeds and sitemaps (and the last build's list of files) before waiting for the
-        # search index, which they do not show.
+        # Feeds and sitemaps (and the last build's list of files) while the search index
+        # is made, which they do not show.
         clock = time.perf_counter()
         everything = reuse | records
         published: dict[str, CachedPage] = {}  # made this time
@@ -325,7 +332,7 @@ def _make(
             search_files = last_search_files
             keep_previous(placement, search_files)
         else:
-            searching = searching or begin_search()
+            assert searching is not None
             report.search, searching = searching.finish(), None
             search_files = list(report.search.files)
         files.update(search_files)
