@@ -1,3 +1,6 @@
+import pytest
+from markdown_it import MarkdownIt
+
 from sitegen.content.markdown import REF_SCHEME, render_markdown
 
 
@@ -36,3 +39,12 @@ def test_a_front_matter_key_given_twice_is_an_error_at_its_line() -> None:
     (problem,) = parsed.problems
     assert problem.where == "content/articles/a.md:4"
     assert "`title` is given twice (first given on line 2)" in problem.message and problem.fix
+
+
+@pytest.mark.parametrize("body", ["سطر\rسطر آخر\r\n\r\n| أ | ب |\r|---|---|\r| 1 | 2 |\n", "نص\0فيه صفر", "نص عادي\n\nفقرة ثانية\n"])
+def test_line_endings_and_nul_as_markdown_it_normalises_them(body: str) -> None:
+    # Our first rule only skips markdown-it's when there is nothing to do: the same HTML.
+    stock = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
+    html, _ = render_markdown(body, "a.md")
+    assert html == stock.render(body)
+    assert "\r" not in html and "\0" not in html

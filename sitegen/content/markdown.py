@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -34,9 +35,22 @@ _ATTRIBUTES = {
 _SCHEMES = {"http", "https", "mailto", "tel", REF_SCHEME}
 
 
+def _normalize(state: StateCore) -> None:
+    """markdown-it's first rule, as it does it (CR and CRLF to LF, NUL to U+FFFD),
+    but only where there is something to do: its two regular expressions went over
+    every body, most of which hold neither."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.core.ruler.at("normalize", _normalize)
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
