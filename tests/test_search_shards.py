@@ -10,7 +10,7 @@ import random
 import pytest
 from conftest import Site, article
 
-from sitegen.search import shards
+from sitegen.search import pagefind, shards
 from sitegen.search.records import UNDATED_SORT, Record
 from sitegen.search.shards import plan_shards
 
@@ -152,3 +152,25 @@ def test_a_rewritten_shard_keeps_its_unchanged_fragments_and_equals_a_clean_one(
     # The fragments of the articles left alone are the first build's files, never written again.
     after = {p.name: p.stat().st_mtime_ns for p in (site.out / "pagefind/2020/fragment").iterdir()}
     assert sum(after.get(name) == stamp for name, stamp in fragments.items()) == len(fragments) - 2
+
+
+def test_workers_take_the_shards_one_at_a_time_and_write_what_one_process_does(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site's way (forked workers taking shards as they are free) on a small
+    site: every shard written once, to the same bytes as one process writes them."""
+    monkeypatch.setattr(shards, "SHARD_SIZE", 5)
+    written = {}
+    for beside in (10**9, 0):  # in this process, then in workers
+        monkeypatch.setattr(pagefind, "BESIDE_FROM", beside)
+        site: Site = make_site(SHARDED)
+        site.build()
+        written[beside] = {p.relative_to(site.out).as_posix(): p.read_bytes() for p in (site.out / "pagefind").rglob("*") if p.is_file()}
+    assert written[0] == written[10**9] and len({f.split("/")[1] for f in written[0] if f.count("/") > 1}) == 4
+
+
+def test_shards_are_taken_largest_first_each_once() -> None:
+    from multiprocessing import get_context
+
+    jobs = [(shards.Shard(name, tuple(corpus(size, undated=0))), None, None) for name, size in (("a", 3), ("b", 9), ("c", 1), ("d", 5))]
+    ordered, taken = pagefind._largest_first(jobs), get_context("fork").Value("i", 0)
+    got = [job[0].name for job in iter(lambda: pagefind._take(ordered, taken), None)]
+    assert got == ["b", "d", "a", "c"] and pagefind._take(ordered, taken) is None

@@ -36,6 +36,7 @@ from importlib.metadata import version
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -273,12 +274,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(jobs: Sequence[Job], language: str, kit: Assets, parent: int, report: Connection) -> None:
-    """A forked worker's life: its shards, then a word to the build: their files
-    (`_write_shards`), or why they failed."""
+def _worker(jobs: Sequence[Job], taken: Synchronized, language: str, kit: Assets, parent: int, report: Connection) -> None:
+    """A forked worker's life: shards taken one at a time (`_take`) until none is
+    left, then a word to the build: their files (`_write_shards`), or why they failed."""
     _die_with_parent(parent)
+    made: dict[str, Bundle] = {}
     try:
-        made = _write_shards(jobs, language, kit)
+        while (job := _take(jobs, taken)) is not None:
+            made.update(_write_shards([job], language, kit))
     except BaseException as exc:  # told to the build, which names it in its error
         report.send(f"{type(exc).__name__}: {exc}")
         os._exit(1)
@@ -286,14 +289,22 @@ def _worker(jobs: Sequence[Job], language: str, kit: Assets, parent: int, report
     os._exit(0)  # no interpreter shutdown: the inherited model needs no cleaning up
 
 
-def _spread(jobs: Sequence[Job], workers: int) -> list[list[Job]]:
-    """Jobs over workers, largest first to the least loaded."""
-    loads = [[0, n, []] for n in range(workers)]
-    for job in sorted(jobs, key=lambda job: -len(job[0].records)):
-        least = min(loads)
-        least[0] += len(job[0].records)
-        least[2].append(job)
-    return [load[2] for load in loads if load[2]]
+def _take(jobs: Sequence[Job], taken: Synchronized) -> Job | None:
+    """The next job no worker has taken, if any: `taken` counts them, under its lock."""
+    with taken.get_lock():
+        number = taken.value
+        if number >= len(jobs):
+            return None
+        taken.value = number + 1
+    return jobs[number]
+
+
+def _largest_first(jobs: Sequence[Job]) -> list[Job]:
+    """Jobs in the order workers take them: largest first, so that the last ones,
+    small, even out the workers' ends. Dealt out in advance, the shards of the
+    10,000-article bench (seven of 1,236 to 1,378 records, one of 674, one of 100)
+    left one worker writing alone for ~0.5 s at the end."""
+    return sorted(jobs, key=lambda job: -len(job[0].records))
 
 
 def _failed(message: str) -> SearchError:
@@ -316,9 +327,10 @@ class PendingShards:
         self._frozen = frozen()
         self._frozen.__enter__()
         try:
-            for part in _spread(jobs, max(1, services)):
+            ordered, taken = _largest_first(jobs), context.Value("i", 0)
+            for _ in range(max(1, min(services, len(ordered)))):
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_worker, args=(part, language, kit, os.getpid(), send), daemon=True)
+                process = context.Process(target=_worker, args=(ordered, taken, language, kit, os.getpid(), send), daemon=True)
                 process.start()
                 send.close()
                 self._workers.append((process, receive))
