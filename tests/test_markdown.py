@@ -43,7 +43,7 @@ def test_a_front_matter_key_given_twice_is_an_error_at_its_line() -> None:
 
 @pytest.mark.parametrize("body", ["سطر\rسطر آخر\r\n\r\n| أ | ب |\r|---|---|\r| 1 | 2 |\n", "نص\0فيه صفر", "نص عادي\n\nفقرة ثانية\n"])
 def test_line_endings_and_nul_as_markdown_it_normalises_them(body: str) -> None:
-    # Our first rule only skips markdown-it's when there is nothing to do: the same HTML.
+    # Our first rule does what markdown-it's does, skipping the work where there is none: the same HTML.
     stock = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
     html, _ = render_markdown(body, "a.md")
     assert html == stock.render(body)

@@ -156,7 +156,7 @@ def test_a_rewritten_shard_keeps_its_unchanged_fragments_and_equals_a_clean_one(
 
 def test_workers_take_the_shards_one_at_a_time_and_write_what_one_process_does(make_site, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large site's way (forked workers taking shards as they are free) on a small
-    site: every shard written once, to the same bytes as one process writes them."""
+    site: every shard written, to the same bytes as one process writes them."""
     monkeypatch.setattr(shards, "SHARD_SIZE", 5)
     written = {}
     for beside in (10**9, 0):  # in this process, then in workers
