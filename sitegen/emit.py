@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
 from .cache import CachedPage, digest
-from .parallel import chunks, frozen, in_process, workers
+from .parallel import chunks, frozen, in_process, last_share, workers
 from .render import Page, Renderer
 from .urls import output_file
 from .verify import internal_links, links_text
@@ -125,15 +125,26 @@ def _adopt(renderer: Renderer, placement: Placement) -> None:
     _inherited.append((renderer, placement))
 
 
-def render_pages(renderer: Renderer, placement: Placement, jobs: list[Job]) -> Iterator[Rendered]:
+def render_pages(
+    renderer: Renderer, placement: Placement, jobs: list[Job], nearly_done: Callable[[], object] | None = None
+) -> Iterator[Rendered]:
+    """Each job's page rendered and placed, in order. `nearly_done` is called once
+    when the workers, if any, are about to run out of pages (`parallel.last_share`):
+    work started then fills the cores they leave one by one."""
     if in_process(len(jobs)):
         for job in jobs:
             yield _render_one(renderer, placement, *job)
         return
     context = get_context("fork")
     with frozen(), ProcessPoolExecutor(workers(), mp_context=context, initializer=_adopt, initargs=(renderer, placement)) as pool:
+        # Chunks end in order, so once only the last share is uncollected, only it is still being rendered.
+        left = len(jobs)
         for done in pool.map(_work, [list(part) for part in chunks(jobs)]):
             yield from done
+            left -= len(done)
+            if nearly_done is not None and left <= last_share(len(jobs)):
+                nearly_done()
+                nearly_done = None
 
 
 def place_tree(placement: Placement, sources: Iterable[Path], into: str) -> tuple[list[str], int]:

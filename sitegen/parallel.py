@@ -27,13 +27,19 @@ def in_process(items: int) -> bool:
 
 def chunks(items: Sequence[T], per_worker: int = 8) -> list[Sequence[T]]:
     """Several chunks per worker, so one slow chunk does not idle the others; the last
-    ones (a chunk's worth per worker) cut in quarters, so that the workers end
-    together: with whole chunks of a 10,000-article build's ~1 s each, one worker
+    ones (a chunk's worth per worker, `last_share`) cut in quarters, so that the workers
+    end together: with whole chunks of a 10,000-article build's ~1 s each, one worker
     went on alone for up to ~0.7 s at the end of parsing."""
     size = max(50, len(items) // (workers() * per_worker))
-    cut = max(0, len(items) - size * workers())
+    cut = len(items) - last_share(len(items), per_worker)
     small = max(25, size // 4)
     return [items[i : min(i + size, cut)] for i in range(0, cut, size)] + [items[i : i + small] for i in range(cut, len(items), small)]
+
+
+def last_share(items: int, per_worker: int = 8) -> int:
+    """How many of `items` are in the quartered chunks at the end of `chunks`: once
+    only those are left, the workers are about to run out of work."""
+    return min(items, max(50, items // (workers() * per_worker)) * workers())
 
 
 @contextmanager

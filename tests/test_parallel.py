@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen import parallel
+from sitegen.emit import Placement, render_pages
+from sitegen.parallel import in_process
+from sitegen.render import Output, Page
 
 
 @given(st.integers(min_value=0, max_value=120_000), st.integers(min_value=1, max_value=8))
@@ -25,3 +29,32 @@ def test_the_last_chunks_are_smaller_so_the_workers_end_together(monkeypatch) ->
     sizes = [len(chunk) for chunk in parallel.chunks(range(10_000))]
     assert sizes[0] == 625 and max(sizes[-8:]) <= 625 // 4
     assert sum(sizes[-8:]) <= 2 * 625  # only about a chunk per worker is cut
+
+
+class _Pages:
+    """A renderer of one-line pages: enough for render_pages and its workers."""
+
+    class config:
+        base_path = "/"
+
+    def render_page(self, page: Page) -> Output:
+        return Output(page.path, f"<p>{page.path}</p>".encode())
+
+
+@pytest.mark.parametrize("count", [30, 1_000])
+def test_render_pages_says_once_when_its_workers_near_the_end(tmp_path, monkeypatch, count: int) -> None:
+    # The build starts the search index then, so that its workers take the cores the
+    # render workers leave; rendered in this process (few pages), nothing is said.
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    placement = Placement(tmp_path / "stage", tmp_path / "public", False)
+    jobs = [(Page(f"p{n}/", "page"), "fingerprint", None) for n in range(count)]
+    collected, told = [], []
+    for done in render_pages(_Pages(), placement, jobs, lambda: told.append(len(collected))):  # type: ignore[arg-type]
+        collected.append(done.file)
+    assert collected == [f"p{n}/index.html" for n in range(count)]
+    if in_process(count):
+        assert told == []
+    else:
+        # Told once, after every page but the last share was collected, before the last page.
+        assert len(told) == 1 and count - parallel.last_share(count) <= told[0] < count
+        assert parallel.last_share(count) < count / 2
