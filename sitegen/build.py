@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, CachedPage, KnownPage, OfflineDocs, digest, is_damaged, set_aside
+from .cache import BuildCache, CachedPage, KnownPage, digest, is_damaged, set_aside
 from .config import Config
 from .content.discover import Sources, discover
 from .content.model import Warning_
@@ -337,26 +337,15 @@ def _make(
         publishing = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        ahead = 0.0
-
-        def write_ahead(offline: OfflineDocs | None) -> None:
-            # The bulk of the cache's rows, while Pagefind's shards may still be written:
-            # written at the end, they kept one core busy and the other idle.
-            nonlocal ahead
-            clock = time.perf_counter()
-            cache.write_ahead(records | published, data_records, gone_data_records, offline)
-            ahead = time.perf_counter() - clock
-
         if search_same:
             search_files = last_search_files
             keep_previous(placement, search_files)
-            write_ahead(None)
         else:
             assert searching is not None
-            report.search, searching = searching.finish(write_ahead), None
+            report.search, searching = searching.finish(), None
             search_files = list(report.search.files)
         files.update(search_files)
-        report.timings["search"] = started + time.perf_counter() - clock - ahead  # what the rest did not hide, if beside it
+        report.timings["search"] = started + time.perf_counter() - clock  # what the rest did not hide, if beside it
 
         clock = time.perf_counter()
         gone, added = previous_files - files, files - previous_files
@@ -407,7 +396,7 @@ def _make(
     # took ~0.1 s of an edit at 10,000 articles.
     try:
         cache.save(
-            loaded.gone, [f for f in known if f not in everything and f not in files],
+            loaded.gone, records | published, [f for f in known if f not in everything and f not in files],
             {
                 "generation": generation, "search": search_key, "site": site,
                 "search_files": cache.get("search_files") if search_same else json.dumps(search_files),
@@ -415,12 +404,13 @@ def _make(
                 "related": cache.get("related") if loaded.related_cached else json.dumps(linked.related, ensure_ascii=False),
                 "related_basis": cache.get("related_basis") if loaded.related_basis is None else encode_basis(loaded.related_basis),
             },
-            ledger.wanted, all_targets, added if in_place else ordered, gone if in_place else None,
+            ledger.wanted, all_targets, data_records, gone_data_records, report.search.offline if report.search else None,
+            added if in_place else ordered, gone if in_place else None,
             later=vouching.result,
         )  # fmt: skip
     finally:
         vouching.close()
-    report.timings["save"] = time.perf_counter() - clock + ahead
+    report.timings["save"] = time.perf_counter() - clock
     return report
 
 

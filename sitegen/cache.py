@@ -375,63 +375,54 @@ class BuildCache:
             part = listed[start : start + 500]
             yield from self.db.execute(query.format(",".join("?" * len(part))), part)
 
-    def write_ahead(
-        self,
-        pages: dict[str, CachedPage],
-        data_records: dict[str, tuple[str, str]] | None = None,
-        gone_data_records: Iterable[str] = (),
-        offline: OfflineDocs | None = None,
-    ) -> None:
-        """Rows of what changed, left uncommitted for `save` to commit with the rest
-        (closing the cache without saving rolls them back): the records of the pages
-        made this time, data records ((key, text) by article id, new or changed, and
-        the ids of those gone), and the offline index's documents when it was made or patched.
-
-        The build writes these rows while its search index is finished by other
-        processes: written by `save`, alone at the build's end, they took ~0.4 s
-        of the ~0.5 s it took at 10,000 articles (~80 MB of pages' links, offline
-        documents and data records)."""
-        self.db.executemany("DELETE FROM data_records WHERE id = ?", ((i,) for i in gone_data_records))
-        self.db.executemany("INSERT OR REPLACE INTO data_records VALUES (?, ?, ?)", ((i, k, t) for i, (k, t) in (data_records or {}).items()))
-        if offline is not None:
-            self.db.execute("DELETE FROM offline_docs WHERE doc >= ?", (offline.count,))
-            self.db.executemany("INSERT OR REPLACE INTO offline_docs VALUES (?, ?, ?)", ((n, k, w) for n, (k, w) in offline.made.items()))
-        self.db.executemany(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
-            ((f, p.fingerprint, p.digest, p.size, p.links, p.modified.isoformat() if p.modified else "") for f, p in pages.items()),
-        )
-
     def save(
         self,
         gone_articles: Iterable[str],
+        pages: dict[str, CachedPage],
         gone_pages: Iterable[str],
         meta: dict[str, str],
         targets: Iterable[str] = (),
         all_targets: bool = True,
+        data_records: dict[str, tuple[str, str]] | None = None,
+        gone_data_records: Iterable[str] = (),
+        offline: OfflineDocs | None = None,
         added_files: Iterable[str] = (),
         gone_files: Iterable[str] | None = None,
         later: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
-        """Write what changed in one transaction, with what `write_ahead` wrote since the
-        last save: all of it or none (parsed articles are kept by `save_articles`;
-        `gone_articles` are the sources that no longer exist).
+        """Write what changed in one transaction: all of it or none (parsed articles
+        are kept by `save_articles`; `gone_articles` are the sources that no longer exist).
 
-        `targets`: files linked to by the pages written; with `all_targets`, by every
-        page there is (they replace the saved ones), else added to them. `added_files`
-        and `gone_files`: how the list of public/'s files changed; with `gone_files`
-        None, `added_files` are all of them. `later`: more of `meta`, asked for once the
-        rest is written (the build works out its vouchers meanwhile)."""
+        `targets`: files linked to by `pages`; with `all_targets`, by every page there
+        is (they replace the saved ones), else added to them. `data_records`: (key, text)
+        by article id, new or changed. `offline`: the offline index's documents, when
+        it was made or patched. `added_files` and `gone_files`: how the list of public/'s
+        files changed; with `gone_files` None, `added_files` are all of them. `later`:
+        more of `meta`, asked for once the rest is written (the build works out its
+        vouchers meanwhile)."""
         with self.db:
             if gone_files is None:
                 self.db.execute("DELETE FROM files")
             else:
                 self.db.executemany("DELETE FROM files WHERE file = ?", ((f,) for f in gone_files))
             self.db.executemany("INSERT OR IGNORE INTO files VALUES (?)", ((f,) for f in added_files))
+            self.db.executemany("DELETE FROM data_records WHERE id = ?", ((i,) for i in gone_data_records))
+            self.db.executemany("INSERT OR REPLACE INTO data_records VALUES (?, ?, ?)", ((i, k, t) for i, (k, t) in (data_records or {}).items()))
             if all_targets:
                 self.db.execute("DELETE FROM targets")
             self.db.executemany("INSERT OR IGNORE INTO targets VALUES (?)", ((t,) for t in targets))
+            if offline is not None:
+                self.db.execute("DELETE FROM offline_docs WHERE doc >= ?", (offline.count,))
+                self.db.executemany("INSERT OR REPLACE INTO offline_docs VALUES (?, ?, ?)", ((n, k, w) for n, (k, w) in offline.made.items()))
             self.db.executemany("DELETE FROM articles WHERE source = ?", ((s,) for s in gone_articles))
             self.db.executemany("DELETE FROM pages WHERE file = ?", ((f,) for f in gone_pages))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (f, p.fingerprint, p.digest, p.size, p.links, p.modified.isoformat() if p.modified else "")
+                    for f, p in pages.items()
+                ),
+            )
             if later is not None:
                 meta = {**meta, **later()}
             # Only values that changed: some hold megabytes at 10,000 articles.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import urls
@@ -75,11 +75,8 @@ class PendingSearch:
         self.items, self.keys, self.offline, self.shards = items, keys, offline, shards
         self.indexing, self.placement, self.clock = indexing, placement, clock
 
-    def finish(self, meanwhile: Callable[[OfflineDocs], object] | None = None) -> SearchReport:
-        """The offline index (made meanwhile), then Pagefind's shards once written.
-
-        `meanwhile` is given the offline index's documents once it is made, and
-        works while Pagefind's shards may still be written by other processes."""
+    def finish(self) -> SearchReport:
+        """The offline index (made meanwhile), then Pagefind's shards once written."""
         placement, clock = self.placement, time.perf_counter()
         report = SearchReport(records=len(self.items), shards=len(self.shards))
         offline = []
@@ -92,8 +89,6 @@ class PendingSearch:
             offline += index.kept
             report.offline = index.docs
             report.timings["offline"] = time.perf_counter() - clock
-            if meanwhile is not None:
-                meanwhile(index.docs)
             report.reused, shard_files, unwritten = self.indexing.finish()
         except BaseException:
             self.indexing.cancel()
