@@ -37,7 +37,7 @@ import hashlib
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -117,14 +117,16 @@ def related(library: Library, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     return relate_all(library, limit)[0]
 
 
-def relate_all(library: Library, limit: int = LIMIT) -> tuple[dict[str, tuple[str, ...]], TermTables]:
-    """`related`, with the tables an update of the lists starts from."""
+def relate_all(library: Library, limit: int = LIMIT, df: Counter[str] | None = None) -> tuple[dict[str, tuple[str, ...]], TermTables]:
+    """`related`, with the tables an update of the lists starts from. `df`: the
+    `document_frequencies` of the library's articles, if the caller counted them."""
     articles = library.articles  # rank = index, 0 = newest
     total = len(articles)
     everyone = range(total)
-    df: Counter[str] = Counter()
-    for part in _spread(_document_frequencies, articles, everyone):
-        df.update(part)
+    if df is None:
+        df = Counter()
+        for part in _spread(_document_frequencies, articles, everyone):
+            df.update(part)
     vocabulary = sorted(df)  # numbered in term order, so ties between terms go by term
     counts = np.array([df[term] for term in vocabulary], dtype=np.int64)
     idf = np.array([math.log((total + 1) / n) for n in counts.tolist()], dtype=np.float64)
@@ -274,9 +276,14 @@ def _work_inherited(ranks: Sequence[int]) -> Any:
 
 
 def _document_frequencies(articles: tuple[Article, ...], ranks: Sequence[int]) -> Counter[str]:
+    return document_frequencies(map(articles.__getitem__, ranks))
+
+
+def document_frequencies(articles: Iterable[Article]) -> Counter[str]:
+    """How many of the articles have each term: what `relate_all` weighs terms by."""
     df: Counter[str] = Counter()
-    for rank in ranks:
-        df.update(articles[rank].terms.split())  # an article's terms are distinct, so this counts articles
+    for article in articles:
+        df.update(article.terms.split())  # an article's terms are distinct, so this counts articles
     return df
 
 

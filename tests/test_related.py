@@ -173,6 +173,24 @@ def test_workers_give_the_same_lists_as_one_process(monkeypatch) -> None:
     assert list(spread) == [a.id for a in articles] and all(len(ids) == 5 for ids in spread.values())
 
 
+@pytest.mark.parametrize("drafts", [False, True])
+def test_a_full_build_counts_the_terms_where_it_parses_them(make_site, monkeypatch, drafts: bool) -> None:
+    # The parse workers count each term's articles, so relating forks no workers for it;
+    # a draft counts only in a build that includes drafts, as only then is it related.
+    files = {f"content/articles/a{n}.md": article(f"عنوان {n}", f"النفط والغاز في العراق {n % 3}") for n in range(6)}
+    files["content/articles/draft.md"] = article("مسودة", "زنجبيل نادر في المسودة.", draft=True)
+    site = make_site(files)
+    monkeypatch.setattr(sitegen.load, "in_process", lambda _items: False)  # over forked workers, as a large archive is
+    given: list[tuple[Library, Counter | None]] = []
+    whole = sitegen.load.relate_all
+    monkeypatch.setattr(sitegen.load, "relate_all", lambda library, df=None: given.append((library, df)) or whole(library, df=df))
+    site.build(drafts=drafts)
+    ((library, df),) = given
+    assert df == sitegen.related.document_frequencies(library.articles)
+    assert any("زنجبيل" in term for term in df) == drafts
+    assert whole(library)[0] == whole(library, df=df)[0]
+
+
 def test_saved_lists_are_used_while_what_related_reads_is_unchanged(make_site, monkeypatch) -> None:
     titles = ["صحراء", "بحيرة", "جبل", "وادي", "غابة", "نهر"]  # a word of each article's own
     files = {
@@ -183,7 +201,7 @@ def test_saved_lists_are_used_while_what_related_reads_is_unchanged(make_site, m
     site.build()
     made: list[str] = []
     whole, updating = sitegen.load.relate_all, sitegen.load.update
-    monkeypatch.setattr(sitegen.load, "relate_all", lambda library: made.append("whole") or whole(library))
+    monkeypatch.setattr(sitegen.load, "relate_all", lambda library, df=None: made.append("whole") or whole(library, df=df))
 
     def update(*args: object) -> object:
         found = updating(*args)
