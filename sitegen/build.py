@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -195,7 +194,7 @@ def _make(
     from .publish import listed_pages, publishing_files
     from .related_update import encode as encode_basis
     from .render import Renderer
-    from .parallel import in_process
+    from .parallel import Beside, in_process
     from .search.stage import FOLDER, PendingSearch, start_search
     from .theme import static_dirs
     from .verify import LinkLedger, links_text, read_links
@@ -387,10 +386,12 @@ def _make(
     # vouches for public/ (the marker differs), so the next build renders everything.
     clock = time.perf_counter()
     # Kept files are left alone in place, so they still are as the plan found them.
-    vouching = _Vouching(
-        out, ordered, inputs, report, {f: looked[f] for f in (*reuse, *unmade)},
+    kept_stats = {f: looked[f] for f in (*reuse, *unmade)}
+    vouchers = partial(
+        _vouchers, out, ordered, inputs, report, kept_stats,
         {"search_stats": search_files, "offline_stats": [f for f in search_files if f.startswith(FOLDER)]},
     )  # fmt: skip
+    vouching = Beside(vouchers) if len(ordered) - len(kept_stats) >= VOUCH_BESIDE_FROM else None
     # Lists the cache holds already are given back as it holds them, so that `save`
     # writes nothing for them: rewriting the megabytes of unchanged related articles
     # took ~0.1 s of an edit at 10,000 articles.
@@ -406,10 +407,11 @@ def _make(
             },
             ledger.wanted, all_targets, data_records, gone_data_records, report.search.offline if report.search else None,
             added if in_place else ordered, gone if in_place else None,
-            later=vouching.result,
+            later=vouching.result if vouching else vouchers,
         )  # fmt: skip
     finally:
-        vouching.close()
+        if vouching:
+            vouching.close()
     report.timings["save"] = time.perf_counter() - clock
     return report
 
@@ -450,58 +452,6 @@ def _standing(known: dict[str, KnownPage], out: Path, file: str, looked: dict[st
 # it wrote three citation files an article) ~0.5 s, alone at the build's end; an edit's
 # few are not worth a fork.
 VOUCH_BESIDE_FROM = 5_000
-
-
-class _Vouching:
-    """`_vouchers`, worked out beside the caller when they are many (`result` waits for them)."""
-
-    def __init__(
-        self, out: Path, files: list[str], inputs: str, report: Report, looked: dict[str, tuple[int, int]], parts: dict[str, list[str]]
-    ) -> None:
-        from multiprocessing import get_context
-
-        self._work = partial(_vouchers, out, files, inputs, report, looked, parts)
-        self._process = self._receive = None
-        if len(files) - len(looked) < VOUCH_BESIDE_FROM:
-            return
-        context = get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_send_vouchers, args=(self._work, send), daemon=True)
-        try:
-            process.start()
-        except OSError:  # no process to spare: worked out here instead
-            receive.close()
-            return
-        finally:
-            send.close()
-        self._process, self._receive = process, receive
-
-    def result(self) -> dict[str, str]:
-        found = None
-        if self._receive is not None:
-            try:
-                found = self._receive.recv()
-            except EOFError:  # the process died without a word: worked out here instead
-                pass
-            self.close()
-        return found if isinstance(found, dict) else self._work()
-
-    def close(self) -> None:
-        """Done with the process: one still running was not asked (the save failed), or has answered."""
-        if self._process is not None and self._receive is not None:
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join()
-            self._receive.close()
-            self._process = self._receive = None
-
-
-def _send_vouchers(work: Callable[[], dict[str, str]], send: Connection) -> None:
-    try:
-        send.send(work())
-    except BaseException:  # the build works them out itself
-        os._exit(1)
-    os._exit(0)  # no interpreter shutdown: nothing of the build's is cleaned up here
 
 
 def _vouchers(

@@ -4,11 +4,16 @@ kept off that model, which has no cycles to find."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
-from collections.abc import Iterator, Sequence
+import signal
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -75,3 +80,65 @@ def frozen() -> Iterator[None]:
         _frozen_depth[0] -= 1
         if not _frozen_depth[0]:
             gc.unfreeze()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: be killed when the build is, so that a build killed mid-way
+    leaves no worker writing into its staging folder (Linux's parent-death signal)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: a worker ends once its work is done
+        pass
+    if os.getppid() != parent:  # the build died before the signal was asked for
+        os._exit(1)
+
+
+class Beside(Generic[T]):
+    """`work()` worked out in a forked process while the caller goes on: the process
+    inherits all it needs, and only the result comes back (pickled). `result` waits
+    for it; should the process not start, fail or die, the caller works it out itself,
+    so that any error is raised as if there had been no process."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._process: BaseProcess | None = None
+        self._receive: Connection | None = None
+        context = get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_send_result, args=(work, send, os.getpid()), daemon=True)
+        try:
+            process.start()
+        except OSError:  # no process to spare: worked out by `result`
+            receive.close()
+            return
+        finally:
+            send.close()
+        self._process, self._receive = process, receive
+
+    def result(self) -> T:
+        found = None
+        if self._receive is not None:
+            try:
+                found = (self._receive.recv(),)
+            except EOFError:  # the process died without a word
+                pass
+            self.close()
+        return found[0] if found is not None else self._work()
+
+    def close(self) -> None:
+        """Done with the process: one still running was not asked (the caller failed), or has answered."""
+        if self._process is not None and self._receive is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._receive.close()
+            self._process = self._receive = None
+
+
+def _send_result(work: Callable[[], object], send: Connection, parent: int) -> None:
+    die_with_parent(parent)
+    try:
+        send.send(work())
+    except BaseException:  # the caller works it out itself, and raises what it raises
+        os._exit(1)
+    os._exit(0)  # no interpreter shutdown: nothing the process inherited needs cleaning up

@@ -96,17 +96,18 @@ def test_mtime_alone_is_no_change(make_site) -> None:
 @pytest.mark.parametrize("child", ["answers", "dies"])
 def test_vouchers_worked_out_in_a_forked_process_vouch_for_the_build(make_site, monkeypatch, tmp_path: Path, child: str) -> None:
     from sitegen import build as building
+    from sitegen import parallel
 
-    real, marker = building._send_vouchers, tmp_path / "vouched-by"
+    real, marker = parallel._send_result, tmp_path / "vouched-by"
 
-    def send(work, connection) -> None:
+    def send(work, connection, parent) -> None:
         marker.write_text(str(os.getpid()))
         if child == "dies":
             os._exit(1)  # without a word: the build works them out itself
-        real(work, connection)
+        real(work, connection, parent)
 
     monkeypatch.setattr(building, "VOUCH_BESIDE_FROM", 0)  # a large site's way, on a small one
-    monkeypatch.setattr(building, "_send_vouchers", send)
+    monkeypatch.setattr(parallel, "_send_result", send)
     site = make_site(BASE_FILES)
     site.build()
     assert int(marker.read_text()) != os.getpid()

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ctypes
 import hashlib
 import json
 import os
-import signal
 import unicodedata
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -45,7 +43,7 @@ from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
 from ..errors import Problem, SearchError
-from ..parallel import frozen
+from ..parallel import die_with_parent, frozen
 from .pagefind_bundle import ENTRY, Assets, Bundle, write_bundle
 
 if TYPE_CHECKING:
@@ -263,21 +261,10 @@ def _write_shards(jobs: Sequence[Job], language: str, kit: Assets) -> dict[str, 
     return {job[0].name: _write_shard(job, language, kit) for job in jobs}
 
 
-def _die_with_parent(parent: int) -> None:
-    """A worker is killed when the build is: a build killed mid-way must not leave
-    workers writing into its staging folder (Linux's parent-death signal)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: a worker ends once its shards are written
-        pass
-    if os.getppid() != parent:  # the build died before the signal was asked for
-        os._exit(1)
-
-
 def _worker(jobs: Sequence[Job], taken: Synchronized, language: str, kit: Assets, parent: int, report: Connection) -> None:
     """A forked worker's life: shards taken one at a time (`_take`) until none is
     left, then a word to the build: their files (`_write_shards`), or why they failed."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     made: dict[str, Bundle] = {}
     try:
         while (job := _take(jobs, taken)) is not None:
