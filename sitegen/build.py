@@ -30,10 +30,12 @@ from .fingerprint import finish_digest, input_digest, input_parts
 from .write import clean_stale, commit_in_place, digest_stats, file_stats, recover, staging_dir, stats_digest, swap_in
 
 if TYPE_CHECKING:
+    from .content.model import Library
     from .link import Linked
     from .load import Loaded
     from .search.offline_patch import Previous
-    from .search.stage import SearchReport
+    from .search.prepare import SearchText
+    from .search.stage import EarlyOffline, SearchReport
 
 MARKER = ".sitegen-build"  # names the build that wrote public/, so the cache can vouch for it
 FEW_ARTICLES = 10  # changed since the last build: the search index of such an edit starts before the plan
@@ -171,21 +173,44 @@ def _build(
     from .load import load_site
     from .parallel import collection_paused, frozen
 
+    early: list[EarlyOffline] = []
+
+    def library_made(library: Library, hashes: dict[str, str], search: dict[str, SearchText]) -> None:
+        # A build into a new tree makes its offline index whole, from the library alone:
+        # begun now, it has a core to itself while this process relates, links and plans.
+        from .emit import Placement
+        from .fingerprint import site_digest
+        from .parallel import in_process
+        from .search.stage import start_offline
+
+        if not in_process(len(library.articles)):
+            placement = Placement(staging_dir(out), out, False)
+            early.append(start_offline(library, config, placement, site_digest(config, include_drafts), hashes, cache.path, search))
+
     # The model is a few million objects, made once, then only read, with no cycles
     # among them (nor does parsing leave any): the collector is paused while it is
     # made, then kept from scanning it again. At 10,000 articles an edit's collections
     # took ~0.45 s, a third of it in full scans of the model that found nothing.
-    with collection_paused():
-        loaded = load_site(config, include_drafts, cache, read, sources)
+    try:
+        with collection_paused():
+            # `sources` were discovered only when no build in place can be kept (`_build_with`).
+            loaded = load_site(config, include_drafts, cache, read, sources, library_made if sources is not None else None)
+    except BaseException:
+        for pending in early:
+            pending.close()
+            shutil.rmtree(staging_dir(out), ignore_errors=True)
+        raise
     inputs_digest = inputs if isinstance(inputs, str) else finish_digest(inputs, read)
     with frozen():
-        return _make(config, out, include_drafts, log, cache, inputs_digest, loaded)
+        return _make(config, out, include_drafts, log, cache, inputs_digest, loaded, early[0] if early else None)
 
 
 def _make(
-    config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str, loaded: Loaded
+    config: Config, out: Path, include_drafts: bool, log: Callable[[str], None], cache: BuildCache, inputs: str, loaded: Loaded,
+    early: EarlyOffline | None = None,
 ) -> Report:
-    """Plan, render, index and commit the site `loaded` holds; save what the next build needs."""
+    """Plan, render, index and commit the site `loaded` holds; save what the next build needs.
+    `early`: the offline index, begun already, of a build into a new tree (`start_offline`)."""
     from tqdm import tqdm
 
     from . import dataset, urls
@@ -213,7 +238,7 @@ def _make(
 
     clock = time.perf_counter()
     site = site_digest(config, include_drafts)
-    adigests, pdigests = article_digests(linked, loaded.hashes), profile_digests(linked)
+    adigests, pdigests = article_digests(library, loaded.hashes), profile_digests(linked)
     in_place = _vouched(cache, out)
     search_key = digest(site, *sorted(adigests.values()))
     last_search_files: list[str] = json.loads(cache.get("search_files") or "[]") if in_place else []
@@ -221,12 +246,15 @@ def _make(
     # rewritten since is made again (stats_digest is None when a file is missing).
     search_same = in_place and cache.get("search") == search_key and cache.get("search_stats") == stats_digest(out, last_search_files)
     stage = staging_dir(out)
-    stage.mkdir(parents=True)
+    stage.mkdir(parents=True, exist_ok=True)  # the early offline index may have made it
     placement = Placement(stage, out, in_place)
     searching = None
     try:
         started = time.perf_counter()
         offline = _previous_offline(cache, out, last_search_files) if in_place and not search_same else None
+        if early is not None:
+            assert not in_place, "an offline index begun early is of a build into a new tree"
+            offline = early
 
         def begin_search() -> PendingSearch:
             # What search indexes of the articles is read only now: the build holds none of it before.
@@ -380,6 +408,8 @@ def _make(
     except BaseException:
         if searching is not None:
             searching.cancel()
+        if early is not None:
+            early.close()
         shutil.rmtree(stage, ignore_errors=True)
         raise
     # Saved after the commit: a build killed in between leaves a cache that no longer

@@ -219,6 +219,18 @@ class KnownPage(NamedTuple):
     modified: dt.datetime | None
 
 
+def search_texts(db: sqlite3.Connection, hashes: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """`BuildCache.search_texts`, over any connection to the cache (a forked process needs its own)."""
+    out = {}
+    for source, content_hash, *texts in db.execute(f"SELECT source, hash, {', '.join(SEARCH)} FROM articles"):
+        if hashes.get(source) == content_hash:
+            try:
+                out[source] = tuple([str(value, _UTF16, "surrogatepass") for value in texts])
+            except (TypeError, UnicodeDecodeError):
+                continue
+    return out
+
+
 class BuildCache:
     def __init__(self, path: Path, warn: Callable[[str], None]):
         self.path = path
@@ -329,14 +341,7 @@ class BuildCache:
         """What search indexes of each article (SEARCH, in order), by source, as kept
         for the content hash in `hashes`; an article missing here (not kept, or kept
         for other content, or damaged) is for the caller to work out again."""
-        out = {}
-        for source, content_hash, *texts in self.db.execute(f"SELECT source, hash, {', '.join(SEARCH)} FROM articles"):
-            if hashes.get(source) == content_hash:
-                try:
-                    out[source] = tuple([str(value, _UTF16, "surrogatepass") for value in texts])
-                except (TypeError, UnicodeDecodeError):
-                    continue
-        return out
+        return search_texts(self.db, hashes)
 
     def pages(self) -> dict[str, KnownPage]:
         out = {}

@@ -22,6 +22,7 @@ from .config import Config
 from .theme import static_dirs, template_dirs
 
 if TYPE_CHECKING:  # render and link pull in Jinja and the linker, which a no-op build never needs
+    from .content.model import Library
     from .link import Linked
     from .render import Page
 
@@ -191,9 +192,8 @@ def finish_digest(parts: Sequence[bytes | str], hashes: Mapping[str, bytes]) -> 
     return total.hexdigest()
 
 
-def article_digests(linked: Linked, hashes: dict[str, str]) -> dict[str, str]:
+def article_digests(lib: Library, hashes: Mapping[str, str]) -> dict[str, str]:
     """An article as others show it: its file, and the names its bylines and tags resolve to."""
-    lib = linked.library
     # Each profile's (id, name) written once, not once per article that names it; an
     # article's list is then the repr of its list of them, joined as repr would.
     authors = {i: repr((i, a.name)) for i, a in lib.authors.items()}

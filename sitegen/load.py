@@ -130,13 +130,15 @@ def _related(
 
 def load_site(
     config: Config, include_drafts: bool = False, cache: BuildCache | None = None, read: dict[str, bytes] | None = None,
-    sources: Sources | None = None,
+    sources: Sources | None = None, library_made: Callable[[Library, dict[str, str], dict[str, SearchText]], object] | None = None,
 ) -> Loaded:
     """Everything up to a linked library; raises ContentError with every problem found.
 
     `read`: SHA-256 of source files by path, as `fingerprint.input_digest` found them;
     those of the other articles are added to it, hashed as they are read here.
-    `sources`: the site's files as the caller discovered them, if it did."""
+    `sources`: the site's files as the caller discovered them, if it did.
+    `library_made`: told the library once it is made and checked, before the articles
+    are related and linked, with the content hashes and search texts `Loaded` will hold."""
     clock = time.perf_counter()
     sources = discover(config.root) if sources is None else sources
     read = {} if read is None else read
@@ -168,6 +170,9 @@ def load_site(
     clock = time.perf_counter()
     library = build_library(articles, authors, topics, config, include_drafts, warnings)
     check_refs(library)  # before the related articles: a broken link is reported at once
+    search = {p.article.source: p.search for p in parsed if p.article is not None and p.search is not None}
+    if library_made is not None:
+        library_made(library, hashes, search)
     # Related articles weigh every article against the archive, so they are kept for
     # exactly the inputs they are computed from; else updated from the saved ones
     # where a few articles changed, or computed again.
@@ -186,7 +191,7 @@ def load_site(
         hashes=hashes,
         gone=[s for s in known if s not in hashes],
         warnings=warnings,
-        search={p.article.source: p.search for p in parsed if p.article is not None and p.search is not None},
+        search=search,
         parsed=len(todo),
         related_key=inputs.key,
         related_cached=basis is None,

@@ -7,13 +7,14 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import pickle
 import signal
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing import get_context
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -95,50 +96,53 @@ def die_with_parent(parent: int) -> None:
 
 class Beside(Generic[T]):
     """`work()` worked out in a forked process while the caller goes on: the process
-    inherits all it needs, and only the result comes back (pickled). `result` waits
+    inherits all it needs, and only the result comes back, pickled. `result` waits
     for it; should the process not start, fail or die, the caller works it out itself,
-    so that any error is raised as if there had been no process."""
+    so that any error is raised as if there had been no process.
+
+    The result comes back through a file, not a pipe: a process ends as soon as its
+    work is done, rather than when the caller asks for the result. Through a pipe,
+    the offline index's process (`search.stage.start_offline`) held its ~350 MB while
+    it waited to send its 35 MB of documents, through the whole render."""
 
     def __init__(self, work: Callable[[], T]) -> None:
         self._work = work
         self._process: BaseProcess | None = None
-        self._receive: Connection | None = None
-        context = get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_send_result, args=(work, send, os.getpid()), daemon=True)
+        # Nameless (unlinked at once), so that nothing is left of it whatever becomes of
+        # the build; shared with the process, which inherits it open.
+        self._file = tempfile.TemporaryFile(prefix="sitegen-result-")
+        process = get_context("fork").Process(target=_send_result, args=(work, self._file, os.getpid()), daemon=True)
         try:
             process.start()
         except OSError:  # no process to spare: worked out by `result`
-            receive.close()
             return
-        finally:
-            send.close()
-        self._process, self._receive = process, receive
+        self._process = process
 
     def result(self) -> T:
         found = None
-        if self._receive is not None:
-            try:
-                found = (self._receive.recv(),)
-            except EOFError:  # the process died without a word
-                pass
-            self.close()
+        if self._process is not None:
+            self._process.join()
+            if self._process.exitcode == 0:
+                self._file.seek(0)  # where the process left it, at its end: the offset is shared
+                found = (pickle.load(self._file),)
+        self.close()
         return found[0] if found is not None else self._work()
 
     def close(self) -> None:
         """Done with the process: one still running was not asked (the caller failed), or has answered."""
-        if self._process is not None and self._receive is not None:
+        if self._process is not None:
             if self._process.is_alive():
                 self._process.kill()
             self._process.join()
-            self._receive.close()
-            self._process = self._receive = None
+            self._process = None
+        self._file.close()
 
 
-def _send_result(work: Callable[[], object], send: Connection, parent: int) -> None:
+def _send_result(work: Callable[[], object], file: BinaryIO, parent: int) -> None:
     die_with_parent(parent)
     try:
-        send.send(work())
+        pickle.dump(work(), file, protocol=pickle.HIGHEST_PROTOCOL)
+        file.flush()
     except BaseException:  # the caller works it out itself, and raises what it raises
         os._exit(1)
     os._exit(0)  # no interpreter shutdown: nothing the process inherited needs cleaning up

@@ -23,7 +23,7 @@ from . import cite, dataset, urls
 from .arabic import format_date, format_number, month_name, slugify
 from .config import Config, text_direction
 from .content.markdown import REF_SCHEME
-from .content.model import Article, Author, Topic
+from .content.model import Article, Author, Library, Topic
 from .errors import Problem, ThemeError, located
 from .link import Linked
 from .collation import ALPHABET, LETTER_LABELS, initial, sort_key
@@ -98,9 +98,8 @@ ALPHABET_BAR = tuple((letter, LETTER_LABELS.get(letter, letter)) for letter in A
 class Views:
     """Read-only helpers the templates call; holds no page state."""
 
-    def __init__(self, linked: Linked, config: Config):
-        self.linked = linked
-        self.library = linked.library
+    def __init__(self, library: Library, config: Config):
+        self.library = library
         self.config = config
         # (locale, digits) by language: pages ask for a few dates each.
         self._date_styles: dict[str, tuple[str, str]] = {}
@@ -203,7 +202,7 @@ class Renderer:
     def __init__(self, linked: Linked, config: Config, compiled: Path | None = None):
         self.config = config
         self.linked = linked
-        self.views = Views(linked, config)
+        self.views = Views(linked.library, config)
         self.env = make_environment(config, compiled)
         # An entry's markup is rendered once per article with markers where the way
         # back to the site root and the heading level go; each page then puts in its own.

@@ -100,11 +100,11 @@ def test_vouchers_worked_out_in_a_forked_process_vouch_for_the_build(make_site, 
 
     real, marker = parallel._send_result, tmp_path / "vouched-by"
 
-    def send(work, connection, parent) -> None:
+    def send(work, file, parent) -> None:
         marker.write_text(str(os.getpid()))
         if child == "dies":
             os._exit(1)  # without a word: the build works them out itself
-        real(work, connection, parent)
+        real(work, file, parent)
 
     monkeypatch.setattr(building, "VOUCH_BESIDE_FROM", 0)  # a large site's way, on a small one
     monkeypatch.setattr(parallel, "_send_result", send)
@@ -686,6 +686,55 @@ def test_search_reads_what_it_indexes_from_the_cache_and_it_is_what_the_parse_ma
     shutil.rmtree(site.root / ".sitegen-cache")
     site.build()
     assert search_files(site) == made
+
+
+def test_a_new_trees_offline_index_is_made_beside_the_build_as_the_build_makes_it(make_site, tmp_path, monkeypatch) -> None:
+    # From a large site's number of articles, a build into a new tree begins its offline index
+    # in a forked process once the library is made; it must be the index the build makes itself.
+    import multiprocessing
+
+    import sitegen.parallel
+
+    site = make_site(BASE_FILES)
+    site.build()
+    alone = site.files()
+    made_by, whole = tmp_path / "made-by", stage.whole_index
+
+    def recording(*args: object, **kwargs: object) -> object:
+        made_by.write_text(str(os.getpid()))
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "whole_index", recording)
+    monkeypatch.setattr(sitegen.parallel, "PARALLEL_THRESHOLD", 2)  # a large site's way, on a small one
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".sitegen-cache")
+    site.build()
+    assert int(made_by.read_text()) != os.getpid()
+    assert comparable(site.files()) == comparable(alone)
+    assert not multiprocessing.active_children()
+
+
+def test_a_build_failing_after_its_library_is_made_leaves_no_offline_index_behind(make_site, monkeypatch) -> None:
+    import multiprocessing
+
+    import sitegen.load
+    import sitegen.parallel
+    from sitegen.errors import ContentError, Problem
+
+    site = make_site(BASE_FILES)
+    site.build()
+    before = site.files()
+    shutil.rmtree(site.root / ".sitegen-cache")  # no build in place: its offline index is begun early
+
+    def broken(*_args: object) -> None:
+        raise ContentError([Problem("content/articles/a1.md", "a problem found after the library was made", "fix it")])
+
+    monkeypatch.setattr(sitegen.parallel, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(sitegen.load, "link", broken)
+    with pytest.raises(SitegenError):
+        site.build()
+    assert site.files() == before
+    assert not list(site.out.parent.glob(f".{site.out.name}.staging-*")) and not multiprocessing.active_children()
 
 
 def test_the_collector_is_kept_off_the_model_and_left_as_it_was(make_site, monkeypatch) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .. import urls
 from ..config import Config
-from ..link import Linked
+from ..content.model import Library
 from ..render import Views
 from .prepare import search_text
 
@@ -35,12 +35,11 @@ class Record:
     image: str = ""
 
 
-def records(linked: Linked, config: Config, texts: Mapping[str, Sequence[str]]) -> Iterator[Record]:
+def records(library: Library, config: Config, texts: Mapping[str, Sequence[str]]) -> Iterator[Record]:
     """One record per article, in the library's order (newest first). `texts`: what
     search indexes of the articles (prepare.SearchText), by source, as far as known;
     the others' is worked out again."""
-    views = Views(linked, config)
-    library = linked.library
+    views = Views(library, config)
     for article in library.articles:
         known = texts.get(article.source)
         text, keys, forms = known if known is not None else search_text(article.title, article.summary, article.body_html)
