@@ -1,7 +1,9 @@
 """The search stage: the Pagefind index for the web, our own index for file://.
 
 The build calls `start_search` before it renders when the render is small (an
-edit), else once the pages are placed, and `PendingSearch.finish` after that.
+edit), else as the render ends, and `PendingSearch.finish` after that. A build
+into a new tree begins its offline index earlier still, once the library is
+made (`start_offline`), and `start_search` takes it from there.
 """
 
 from __future__ import annotations
