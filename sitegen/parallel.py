@@ -108,13 +108,14 @@ class Beside(Generic[T]):
     def __init__(self, work: Callable[[], T]) -> None:
         self._work = work
         self._process: BaseProcess | None = None
-        # Nameless (unlinked at once), so that nothing is left of it whatever becomes of
-        # the build; shared with the process, which inherits it open.
-        self._file = tempfile.TemporaryFile(prefix="sitegen-result-")
-        process = get_context("fork").Process(target=_send_result, args=(work, self._file, os.getpid()), daemon=True)
+        self._file: BinaryIO | None = None
         try:
+            # Nameless (unlinked at once), so that nothing is left of it whatever becomes
+            # of the build; shared with the process, which inherits it open.
+            self._file = tempfile.TemporaryFile(prefix="sitegen-result-")
+            process = get_context("fork").Process(target=_send_result, args=(work, self._file, os.getpid()), daemon=True)
             process.start()
-        except OSError:  # no process to spare: worked out by `result`
+        except OSError:  # no temporary file or no process to spare: worked out by `result`
             return
         self._process = process
 
@@ -122,7 +123,7 @@ class Beside(Generic[T]):
         found = None
         if self._process is not None:
             self._process.join()
-            if self._process.exitcode == 0:
+            if self._process.exitcode == 0 and self._file is not None:
                 self._file.seek(0)  # where the process left it, at its end: the offset is shared
                 found = (pickle.load(self._file),)
         self.close()
@@ -135,7 +136,8 @@ class Beside(Generic[T]):
                 self._process.kill()
             self._process.join()
             self._process = None
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
 
 def _send_result(work: Callable[[], object], file: BinaryIO, parent: int) -> None:

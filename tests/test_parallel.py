@@ -58,3 +58,17 @@ def test_render_pages_says_once_when_its_workers_near_the_end(tmp_path, monkeypa
         # Told once, after every page but half the last share was collected, before the last page.
         assert len(told) == 1 and count - parallel.last_share(count) // 2 <= told[0] < count
         assert parallel.last_share(count) < count / 2
+
+
+@pytest.mark.parametrize("trouble", ["none", "no temporary file", "the process dies"])
+def test_work_beside_comes_back_or_is_worked_out_here(monkeypatch, trouble: str) -> None:
+    import os
+
+    if trouble == "no temporary file":
+        monkeypatch.setattr(parallel.tempfile, "TemporaryFile", lambda **_: (_ for _ in ()).throw(OSError("no space")))
+    if trouble == "the process dies":
+        monkeypatch.setattr(parallel, "_send_result", lambda *_: os._exit(1))
+    me = os.getpid()
+    beside = parallel.Beside(lambda: ("worked out by", os.getpid() == me, list(range(5))))
+    found = beside.result()
+    assert found == ("worked out by", trouble != "none", [0, 1, 2, 3, 4])
