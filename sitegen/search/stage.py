@@ -85,8 +85,10 @@ Placed = tuple[list[str], OfflineDocs]
 EarlyOffline = Beside[Placed]
 
 
-def start_offline(library: Library, config: Config, placement: Placement, site: str, hashes: Mapping[str, str], cache: Path,
-                  texts: Mapping[str, Sequence[str]]) -> EarlyOffline:  # fmt: skip
+def start_offline(
+    library: Library, config: Config, placement: Placement, site: str, hashes: Mapping[str, str], cache: Path,
+    texts: Mapping[str, Sequence[str]],
+) -> EarlyOffline:
     """Start making a whole offline index from the library alone, in a forked process
     (`parallel.Beside`), for `start_search` to take: for a build into a new tree,
     as soon as the library is made. Search has a core to itself while the build's
@@ -102,7 +104,8 @@ def start_offline(library: Library, config: Config, placement: Placement, site: 
             known = search_texts(db, hashes)
         finally:
             db.close()
-        return _place_offline(whole_index(records(library, config, known | dict(texts)), _record_keys(library, config, site, hashes)), placement)
+        index = whole_index(records(library, config, known | dict(texts)), _record_keys(library, config, site, hashes))
+        return _place_offline(index, placement)
 
     return Beside(work)
 
