@@ -54,6 +54,11 @@ def _shown(articles: Mapping[str, str]) -> dict[str, str]:
     return {urls.article(i): d for i, d in articles.items()}
 
 
+def _record_keys(basis: str, shown: Mapping[str, str]) -> dict[str, str]:
+    """Each record's offline document key (`record_key`), by url; `shown` as `_shown` gives it."""
+    return {url: record_key(basis, url, digest) for url, digest in shown.items()}
+
+
 def start_search(
     linked: Linked, config: Config, placement: Placement, site: str, articles: Mapping[str, str], texts: Mapping[str, Sequence[str]],
     offline: Previous | EarlyOffline | None = None,
@@ -76,8 +81,7 @@ def start_search(
     keys = {s.name: shard_key(basis, ((r.url, shown[r.url]) for r in s.records)) for s in shards}
     previous = placement.previous / PAGEFIND
     indexing = start_shards(shards, keys, language, placement.stage / PAGEFIND, previous if previous.is_dir() else None, workers())
-    record_keys = {r.url: record_key(basis, r.url, shown[r.url]) for r in items}
-    return PendingSearch(items, record_keys, offline, [s.name for s in shards], indexing, placement, clock)
+    return PendingSearch(items, _record_keys(basis, shown), offline, [s.name for s in shards], indexing, placement, clock)
 
 
 # Placed files of an offline index (site paths), and what the build cache keeps of its documents.
@@ -104,15 +108,11 @@ def start_offline(
             known = search_texts(db, hashes)
         finally:
             db.close()
-        index = whole_index(records(library, config, known | dict(texts)), _record_keys(library, config, site, hashes))
+        _, basis = _basis(config, site)
+        index = whole_index(records(library, config, known | dict(texts)), _record_keys(basis, _shown(article_digests(library, hashes))))
         return _place_offline(index, placement)
 
     return Beside(work)
-
-
-def _record_keys(library: Library, config: Config, site: str, hashes: Mapping[str, str]) -> dict[str, str]:
-    _, basis = _basis(config, site)
-    return {url: record_key(basis, url, shown) for url, shown in _shown(article_digests(library, hashes)).items()}
 
 
 def _place_offline(index: OfflineIndex, placement: Placement) -> Placed:
