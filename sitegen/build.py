@@ -173,7 +173,7 @@ def _build(
     from .load import load_site
     from .parallel import collection_paused, frozen
 
-    early: list[EarlyOffline] = []
+    early: EarlyOffline | None = None
 
     def library_made(library: Library, hashes: dict[str, str], search: dict[str, SearchText]) -> None:
         # A build into a new tree makes its offline index whole, from the library alone:
@@ -183,9 +183,10 @@ def _build(
         from .parallel import in_process
         from .search.stage import start_offline
 
+        nonlocal early
         if not in_process(len(library.articles)):
             placement = Placement(staging_dir(out), out, False)
-            early.append(start_offline(library, config, placement, site_digest(config, include_drafts), hashes, cache.path, search))
+            early = start_offline(library, config, placement, site_digest(config, include_drafts), hashes, cache.path, search)
 
     # The model is a few million objects, made once, then only read, with no cycles
     # among them (nor does parsing leave any): the collector is paused while it is
@@ -196,13 +197,13 @@ def _build(
             # `sources` were discovered only when no build in place can be kept (`_build_with`).
             loaded = load_site(config, include_drafts, cache, read, sources, library_made if sources is not None else None)
     except BaseException:
-        for pending in early:
-            pending.close()
+        if early is not None:
+            early.close()
             shutil.rmtree(staging_dir(out), ignore_errors=True)
         raise
     inputs_digest = inputs if isinstance(inputs, str) else finish_digest(inputs, read)
     with frozen():
-        return _make(config, out, include_drafts, log, cache, inputs_digest, loaded, early[0] if early else None)
+        return _make(config, out, include_drafts, log, cache, inputs_digest, loaded, early)
 
 
 def _make(
