@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import traceback
+import types
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,7 +162,37 @@ def display_url(url: str) -> str:
     return _ESCAPES.sub(decode, url)
 
 
+# Callables that carry Jinja's pass_context (and the like) marker, if at all, in their
+# own __dict__, or (bound methods) in their function's; builtins never carry it.
+_PLAIN_CALLS = frozenset({partial, types.FunctionType, types.BuiltinFunctionType})
+
+
+class _Context(jinja2.runtime.Context):
+    def call(self, obj: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Jinja's `Context.call`, without its look for a pass_context marker where
+        none can be: a page's template makes some 60 calls (link, urls, v, entry),
+        and for each Jinja asks the callable and its `__call__` for the marker, two
+        failed attribute lookups (each an exception made and dropped)."""
+        kind = type(obj)
+        if kind is types.MethodType and type(obj.__func__) is types.FunctionType:
+            marked = "jinja_pass_arg" in obj.__func__.__dict__
+        elif kind in _PLAIN_CALLS:
+            marked = "jinja_pass_arg" in getattr(obj, "__dict__", ())
+        else:
+            marked = True  # anything else (a macro, a callable object): asked as Jinja asks
+        if marked:
+            return super().call(obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:
+            return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 class _Environment(jinja2.Environment):
+    context_class = _Context
+
     def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:
         """A template's globals as one dict, not Jinja's ChainMap over the environment's.
 
