@@ -24,19 +24,27 @@ from .content.model import Article, RelatedTeaser, Warning_
 if TYPE_CHECKING:  # numpy, which a no-op build never needs
     from .related_update import Basis
 
-SCHEMA = 8  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records; 6: the offline index's documents; 7: long texts as UTF-16; 8: public/'s files as a table
+SCHEMA = 9  # 2: articles carry their terms (sitegen/terms.py); 3: and what search indexes (search/prepare.py); 4: the files pages link to; 5: data records; 6: the offline index's documents; 7: long texts as UTF-16; 8: public/'s files as a table; 9: digests by SHA-256
 MAGIC = "sitegen-build-cache"
 PAGE_SIZE = 65536  # bytes, SQLite's largest
 
 
 def digest(*parts: bytes | str) -> str:
     """Each part followed by a NUL, hashed. Joined first and hashed in one call: the
-    plan digests each of ~12,000 pages' parts, and a call per part added up."""
+    plan digests each of ~12,000 pages' parts, and a call per part added up.
+
+    SHA-256 cut to 128 bits, not BLAKE2b: the build hashes every page it writes (some
+    270 MB at 10,000 articles), and OpenSSL's SHA-256 runs on the CPU's SHA
+    instructions where there are some, as on this project's machines: 2.3 times as
+    fast there as CPython's BLAKE2b (0.16 s against 0.36 s over 12,000 pages)."""
     try:  # all text, the plan's case: joined and encoded in two calls, the same bytes
         joined = "\x00".join(parts).encode("utf-8")
     except TypeError:  # some parts are bytes
         joined = b"\x00".join(part.encode("utf-8") if isinstance(part, str) else part for part in parts)
-    return hashlib.blake2b(joined + b"\x00" if parts else b"", digest_size=16).hexdigest()
+    hashed = hashlib.sha256(joined)
+    if parts:
+        hashed.update(b"\x00")  # not joined + NUL: a page's bytes copied again
+    return hashed.hexdigest()[:32]
 
 
 def _encode(value: Any) -> Any:
