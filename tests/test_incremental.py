@@ -778,3 +778,13 @@ def test_an_edits_search_index_starts_before_the_plan_a_templates_after(make_sit
     apply_edit(site, "template", 2)  # every page may change: the render's size is known only from the plan
     site.build()
     assert order == ["plan", "search"]
+
+
+def test_digest_hashes_each_part_with_a_nul_after_it_whatever_its_type() -> None:
+    from sitegen.cache import digest
+
+    page = "صفحة".encode() * 1000
+    assert digest(page) == digest(page.decode())  # bytes hashed where they are, text encoded first: the same
+    assert digest("a", "b") == digest(b"a", "b") == digest(b"a\x00b")
+    assert len({digest(), digest(""), digest("a"), digest("a", ""), digest(page)}) == 5
+    assert all(len(d) == 32 and int(d, 16) >= 0 for d in (digest(), digest(page), digest("a", b"b")))
